@@ -13,6 +13,8 @@ contract CommitRevealVoting is ICommitRevealVoting {
     using SafeCast for uint256;
 
     IVotes private immutable _token;
+    /// Whether the token's ERC-6372 clock counts seconds rather than blocks; read once, so opening a poll makes no call.
+    bool private immutable _timestampClock;
 
     uint256 private _pollCount;
     mapping(uint256 pollId => Poll) private _polls;
@@ -24,8 +26,12 @@ contract CommitRevealVoting is ICommitRevealVoting {
 
     uint256 private constant _STATE_MASK = 0xff;
 
+    /// @param token_ An ERC-5805 votes token; its ERC-6372 clock must be block numbers or timestamps.
     constructor(IVotes token_) {
         _token = token_;
+        bytes32 mode = keccak256(bytes(IERC6372(address(token_)).CLOCK_MODE()));
+        if (mode == keccak256("mode=timestamp")) _timestampClock = true;
+        else if (mode != keccak256("mode=blocknumber&from=default")) revert VotingUnsupportedClock();
     }
 
     /// @inheritdoc ICommitRevealVoting
@@ -47,7 +53,7 @@ contract CommitRevealVoting is ICommitRevealVoting {
         if (commitDuration == 0 || revealDuration == 0 || commitDuration > type(uint32).max
             || revealDuration > type(uint32).max) revert VotingInvalidDuration(commitDuration, revealDuration);
 
-        uint48 snapshot = IERC6372(address(_token)).clock() - 1;
+        uint48 snapshot = (_timestampClock ? block.timestamp : block.number).toUint48() - 1;
         uint40 commitEnd = (block.timestamp + commitDuration).toUint40();
         pollId = ++_pollCount;
         _polls[pollId] = Poll({

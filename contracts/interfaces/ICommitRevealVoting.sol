@@ -70,6 +70,8 @@ interface ICommitRevealVoting {
     /// @notice The poll owner settled a winning voter's vote (paid its reward); the vote cannot be settled again.
     event VoteSettled(uint256 indexed pollId, address indexed voter, uint256 weight);
 
+    /// @notice The token's ERC-6372 clock is neither block numbers nor timestamps.
+    error VotingUnsupportedClock();
     /// @notice No poll has this id.
     error VotingPollNotFound(uint256 pollId);
     /// @notice The action needs another stage than the poll is in.

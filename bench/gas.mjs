@@ -1,0 +1,172 @@
+// Gas per registry operation on a local Hardhat node, side by side with the reference TCR (skmgoldin/tcr + PLCR,
+// solc 0.4.24 optimizer on), measured on Hardhat 2.29.1 with osaka rules. Usage: npm run gas [-- --out FILE]
+import { writeFileSync } from "node:fs";
+import { JsonRpcProvider, Wallet, keccak256, getBytes, hexlify, randomBytes } from "ethers";
+import { startNode } from "../scripts/lib/devnet.mjs";
+import { deployTcr } from "../scripts/lib/deploy.mjs";
+
+const REFERENCE = {
+  apply: 128_253,
+  list: 33_457,
+  challenge: 253_225,
+  voterSetup1: 87_423,
+  voterSetup2: 70_323,
+  commit1: 163_647,
+  commit2: 163_647,
+  reveal1: 129_336,
+  reveal2: 109_414,
+  resolve: 119_996,
+  claim: 97_804,
+  deposit: 55_112,
+  withdraw: 58_061,
+  initExit: 85_613,
+  finalizeExit: 56_839,
+  propose: 222_227,
+};
+const LIFECYCLE = ["apply", "challenge", "voterSetup1", "voterSetup2", "commit1", "commit2", "reveal1", "reveal2", "resolve", "claim"];
+const UNIT = 10n ** 18n;
+
+const node = await startNode();
+const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 50 });
+try {
+  const signers = await Promise.all([0, 1, 2, 3, 4].map((i) => provider.getSigner(i)));
+  const [deployer, operator, challenger, voter1, voter2] = signers;
+  const chainId = (await provider.getNetwork()).chainId;
+  const hardfork = (await provider.send("hardhat_metadata", []).catch(() => ({}))).hardfork ?? "default";
+
+  const gasOf = async (txPromise) => Number((await (await txPromise).wait()).gasUsed);
+  const advance = async (seconds) => {
+    await provider.send("evm_increaseTime", [seconds]);
+    await provider.send("evm_mine", []);
+  };
+
+  async function freshDeployment() {
+    const tcr = await deployTcr(deployer);
+    for (const s of [operator, challenger, voter1, voter2]) {
+      await (await tcr.token.transfer(await s.getAddress(), 1_000_000n * UNIT)).wait();
+    }
+    return tcr;
+  }
+
+  async function apply(tcr, owner) {
+    const nodeKey = new Wallet(hexlify(randomBytes(32)));
+    const nodeId = keccak256(getBytes(nodeKey.signingKey.publicKey).slice(1));
+    const applicant = await owner.getAddress();
+    const registry = await tcr.registry.getAddress();
+    const nonce = (await tcr.registry.listing(nodeId)).nonce;
+    const deadline = (await provider.getBlock("latest")).timestamp + 3600;
+    const proof = await nodeKey.signTypedData(
+      { name: "MailServerRegistry", version: "1", chainId, verifyingContract: registry },
+      { NodeProof: [
+        { name: "applicant", type: "address" }, { name: "nodeId", type: "bytes32" },
+        { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] },
+      { applicant, nodeId, nonce, deadline },
+    );
+    const amount = tcr.parameters.registry.minDeposit;
+    await (await tcr.token.connect(owner).approve(registry, amount)).wait();
+    const gas = await gasOf(tcr.registry.connect(owner).applyListing(nodeId, amount, deadline, proof, "0x"));
+    return { nodeId, gas };
+  }
+
+  async function contested(option) {
+    const tcr = await freshDeployment();
+    const p = tcr.parameters.registry;
+    const registry = await tcr.registry.getAddress();
+    const g = {};
+    const { nodeId, gas } = await apply(tcr, operator);
+    g.apply = gas;
+    g.voterSetup1 = await gasOf(tcr.token.connect(voter1).delegate(await voter1.getAddress()));
+    g.voterSetup2 = await gasOf(tcr.token.connect(voter2).delegate(await voter2.getAddress()));
+    await (await tcr.token.connect(challenger).approve(registry, p.minDeposit)).wait();
+    const challengeTx = await tcr.registry.connect(challenger).challenge(nodeId, "0x");
+    const challengeReceipt = await challengeTx.wait();
+    g.challenge = Number(challengeReceipt.gasUsed);
+    const challengeId = (await tcr.registry.listing(nodeId)).challengeId;
+    const salts = [hexlify(randomBytes(32)), hexlify(randomBytes(32))];
+    const voters = [voter1, voter2];
+    for (let i = 0; i < 2; i++) {
+      const commitment = await tcr.voting.commitmentOf(challengeId, await voters[i].getAddress(), option, salts[i]);
+      g[`commit${i + 1}`] = await gasOf(tcr.voting.connect(voters[i]).commitVote(challengeId, commitment));
+    }
+    await advance(p.commitStageLength);
+    for (let i = 0; i < 2; i++) {
+      g[`reveal${i + 1}`] = await gasOf(tcr.voting.connect(voters[i]).revealVote(challengeId, option, salts[i]));
+    }
+    await advance(p.revealStageLength);
+    g.resolve = await gasOf(tcr.registry.updateStatus(nodeId));
+    g.claim = await gasOf(tcr.registry.connect(voter1).claimReward(nodeId, challengeId));
+    return g;
+  }
+
+  // Uncontested: apply, list, deposit, withdraw, exit, and a parameter proposal, on a fresh deployment.
+  const tcr = await freshDeployment();
+  const p = tcr.parameters.registry;
+  const registry = await tcr.registry.getAddress();
+  const u = {};
+  const first = await apply(tcr, operator);
+  u.apply = first.gas;
+  await advance(p.applyStageLength);
+  u.list = await gasOf(tcr.registry.updateStatus(first.nodeId));
+  await (await tcr.token.connect(operator).approve(registry, 10n * UNIT)).wait();
+  u.deposit = await gasOf(tcr.registry.connect(operator).deposit(first.nodeId, 10n * UNIT));
+  u.withdraw = await gasOf(tcr.registry.connect(operator).withdraw(first.nodeId, 10n * UNIT));
+  u.initExit = await gasOf(tcr.registry.connect(operator).initExit(first.nodeId));
+  await advance(p.exitDelay);
+  u.finalizeExit = await gasOf(tcr.registry.connect(operator).finalizeExit(first.nodeId));
+  await (await tcr.token.connect(operator).approve(await tcr.governor.getAddress(), tcr.parameters.governance.minDeposit)).wait();
+  u.propose = await gasOf(tcr.governor.connect(operator).propose(0, 150n * UNIT));
+  // A second application on the same registry: the registry's token balance slot is already warm-nonzero.
+  const second = await apply(tcr, challenger);
+  u.applyAgain = second.gas;
+  await advance(p.applyStageLength);
+  u.listAgain = await gasOf(tcr.registry.updateStatus(second.nodeId));
+
+  const upheld = await contested(1);
+  const rejected = await contested(0);
+
+  const fmt = (n) => (n === undefined ? "" : n.toLocaleString("en-US"));
+  const pct = (ours, ref) => (ref ? `${((100 * ours) / ref).toFixed(1)}%` : "");
+  const rows = [];
+  const row = (op, ref, ours, note = "") => rows.push([op, fmt(ref), fmt(ours), pct(ours, ref), note]);
+  row("apply (incl. node-key proof)", REFERENCE.apply, u.apply, "first application on a fresh registry");
+  row("updateStatus → listed", REFERENCE.list, u.list);
+  row("apply + listing", REFERENCE.apply + REFERENCE.list, u.apply + u.list, "target ≤ 161,710");
+  row("apply + listing, later applications", REFERENCE.apply + REFERENCE.list, u.applyAgain + u.listAgain, "registry already holds tokens");
+  row("challenge", REFERENCE.challenge, upheld.challenge);
+  row("voter setup (delegate) #1", REFERENCE.voterSetup1, upheld.voterSetup1, "reference: requestVotingRights");
+  row("voter setup (delegate) #2", REFERENCE.voterSetup2, upheld.voterSetup2);
+  row("commitVote #1", REFERENCE.commit1, upheld.commit1);
+  row("commitVote #2", REFERENCE.commit2, upheld.commit2);
+  row("revealVote #1", REFERENCE.reveal1, upheld.reveal1);
+  row("revealVote #2", REFERENCE.reveal2, upheld.reveal2);
+  row("updateStatus → challenge upheld", REFERENCE.resolve, upheld.resolve, "listing removed, both paid");
+  row("updateStatus → challenge rejected", REFERENCE.resolve, rejected.resolve, "listing stays, reward to deposit");
+  row("claimReward", REFERENCE.claim, upheld.claim);
+  row("deposit", REFERENCE.deposit, u.deposit);
+  row("withdraw", REFERENCE.withdraw, u.withdraw);
+  row("initExit", REFERENCE.initExit, u.initExit);
+  row("finalizeExit", REFERENCE.finalizeExit, u.finalizeExit);
+  row("propose parameter", REFERENCE.propose, u.propose, "reference: proposeReparameterization");
+  const refLifecycle = LIFECYCLE.reduce((s, k) => s + REFERENCE[k], 0);
+  const sum = (g) => LIFECYCLE.reduce((s, k) => s + g[k], 0);
+  row("contested lifecycle, challenge upheld", refLifecycle, sum(upheld), "target ≤ 661,534");
+  row("contested lifecycle, challenge rejected", refLifecycle, sum({ ...rejected }), "target ≤ 661,534");
+
+  const header = ["operation", "reference", "TcrToolkit", "of reference", "note"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => "| " + cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") + " |";
+  const table = [line(header), "|" + widths.map((w, i) => (i === 0 || i === 4 ? "-" : "").padEnd(w + 1, "-") + (i === 0 || i === 4 ? "-" : ":")).join("|") + "|", ...rows.map(line)].join("\n");
+  const meta = `Hardhat node (${hardfork}), solc ${(await import("solc/package.json", { with: { type: "json" } })).default.version} optimizer 10,000 runs, ` +
+    `gasUsed from receipts (after refunds); token approvals are separate transactions in both columns and are not counted.`;
+  console.log(table);
+  console.log("\n" + meta);
+  const out = process.argv.includes("--out") ? process.argv[process.argv.indexOf("--out") + 1] : null;
+  if (out) writeFileSync(out, `# Gas per operation\n\n${meta}\n\n${table}\n`);
+  const failed = [];
+  if (u.apply + u.list > 161_710) failed.push("apply + listing");
+  if (sum(upheld) > 661_534 || sum(rejected) > 661_534) failed.push("contested lifecycle");
+  console.log(failed.length ? `targets missed: ${failed.join(", ")}` : "targets met");
+} finally {
+  provider.destroy();
+  await node.stop();
+}

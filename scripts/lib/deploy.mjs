@@ -1,0 +1,76 @@
+// Deploys token, voting and registry (which deploys its governor) from the Hardhat artifacts with ethers v6.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ContractFactory, Contract } from "ethers";
+import { repoRoot } from "./devnet.mjs";
+
+export function artifact(name) {
+  const path = join(repoRoot, "artifacts", "contracts", `${name}.sol`, `${name}.json`);
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    throw new Error(`Artifact ${path} is missing: run "npx hardhat build" first.`);
+  }
+}
+
+/** Default parameters: short stages suit a devnet; production deployments choose their own. */
+export const defaultParameters = {
+  registry: {
+    minDeposit: 100n * 10n ** 18n,
+    applyStageLength: 600,
+    commitStageLength: 600,
+    revealStageLength: 600,
+    dispensationPct: 50,
+    voteQuorum: 10,
+    passThreshold: 50,
+    exitDelay: 600,
+    exitWindow: 3600,
+  },
+  governance: {
+    minDeposit: 200n * 10n ** 18n,
+    applyStageLength: 600,
+    commitStageLength: 600,
+    revealStageLength: 600,
+    processWindow: 3600,
+    dispensationPct: 50,
+    voteQuorum: 10,
+    passThreshold: 50,
+  },
+};
+
+async function deploy(name, signer, args) {
+  const a = artifact(name);
+  const factory = new ContractFactory(a.abi, a.bytecode, signer);
+  const contract = await factory.deploy(...args);
+  const receipt = await contract.deploymentTransaction().wait();
+  return { contract, receipt };
+}
+
+/**
+ * @param signer ethers signer paying for the deployment; receives the whole token supply.
+ * @param {{ supply?: bigint, token?: string, parameters?: typeof defaultParameters }} options
+ */
+export async function deployTcr(signer, options = {}) {
+  const parameters = options.parameters ?? defaultParameters;
+  const steps = [];
+  let token;
+  if (options.token) {
+    token = new Contract(options.token, artifact("TcrToken").abi, signer);
+  } else {
+    const supply = options.supply ?? 10_000_000n * 10n ** 18n;
+    const d = await deploy("TcrToken", signer, ["Mail Server Token", "MST", await signer.getAddress(), supply]);
+    token = d.contract;
+    steps.push({ name: "TcrToken", receipt: d.receipt });
+  }
+  const voting = await deploy("CommitRevealVoting", signer, [await token.getAddress()]);
+  steps.push({ name: "CommitRevealVoting", receipt: voting.receipt });
+  const registry = await deploy("MailServerRegistry", signer, [
+    await token.getAddress(),
+    await voting.contract.getAddress(),
+    parameters.registry,
+    parameters.governance,
+  ]);
+  steps.push({ name: "MailServerRegistry", receipt: registry.receipt });
+  const governor = new Contract(await registry.contract.governor(), artifact("ParameterGovernor").abi, signer);
+  return { token, voting: voting.contract, registry: registry.contract, governor, steps, parameters };
+}

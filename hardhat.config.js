@@ -1,10 +1,32 @@
 import { createRequire } from "node:module";
+
 const require = createRequire(import.meta.url);
+// The compiler is solc-js from npm, pinned by package.json: the build never downloads a compiler.
 const solcVersion = require("solc/package.json").version;
+
 export default {
   solidity: {
     version: solcVersion,
     path: require.resolve("solc/soljson.js"),
-    settings: { optimizer: { enabled: true, runs: 10000 }, evmVersion: "prague" },
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      evmVersion: "prague",
+    },
+  },
+  test: {
+    solidity: {
+      profiles: {
+        // Quick local runs.
+        default: {
+          fuzz: { runs: 256 },
+          invariant: { runs: 256, depth: 25 },
+        },
+        // CI: at least 10,000 runs of every fuzz test and every invariant campaign.
+        ci: {
+          fuzz: { runs: 10_000 },
+          invariant: { runs: 10_000, depth: 25 },
+        },
+      },
+    },
   },
 };

@@ -142,6 +142,8 @@ interface ICommitRevealVoting {
     function result(uint256 pollId) external view returns (Result memory);
 
     /// @notice A voter's state in a poll; `option` and `weight` are set once revealed.
+    /// @dev While committed, `commitment` is the stored commitment: its upper 248 bits, with the low byte zero (the
+    /// low byte of the slot holds the state). Compare `commitment >> 8` with your own commitment's `>> 8`.
     function voteOf(uint256 pollId, address voter)
         external
         view

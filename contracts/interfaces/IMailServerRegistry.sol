@@ -12,6 +12,9 @@ import {TcrParameters} from "../libraries/TcrParameters.sol";
 /// `minDeposit`; token holders decide in a commit-reveal vote on `voting()`. The loser's stake pays the winner
 /// (`dispensationPct` percent of it) and the voters on the winning side (the rest, pro rata to their weight).
 ///
+/// Voting parameters (quorum, pass threshold, stage lengths) are fixed when a challenge opens; the split of the stakes
+/// (`dispensationPct`) is the one in force when the challenge is resolved.
+///
 /// Clients follow the registry from events alone: every state change emits an event with `nodeId` indexed. Cold
 /// starts load the trusted set through `listedCount` and `listedPage`.
 interface IMailServerRegistry {

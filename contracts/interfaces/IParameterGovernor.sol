@@ -12,7 +12,8 @@ import {TcrParameters} from "../libraries/TcrParameters.sol";
 /// holders then decide on `voting()` exactly as for registry challenges (option 1 upholds the challenge, rejecting
 /// the proposal). An unchallenged proposal, or one whose challenge failed, takes effect when processed — from the
 /// end of its challenge stage (or of its vote) for `GovProcessWindow` seconds. Processed later, it expires: stakes
-/// are settled and deposits returned, but the value is not applied.
+/// are settled and deposits returned, but the value is not applied. Proposals for the same parameter do not exclude
+/// each other: whichever is applied last sets the value.
 interface IParameterGovernor {
     /// @notice Lifecycle of a proposal.
     enum ProposalStatus {
@@ -32,7 +33,7 @@ interface IParameterGovernor {
         uint8 name;
         uint88 value;
         uint40 challengeEnd;
-        uint40 processBy; //        set when the proposal becomes processable
+        uint40 processBy; //        latest time it can take effect; moved to the vote's end + window if challenged
         uint64 challengeId; //      poll id of its challenge on `voting()`, 0 when never challenged
     }
 

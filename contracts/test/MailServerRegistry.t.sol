@@ -5,6 +5,7 @@ import {TcrFixture} from "./utils/TcrFixture.sol";
 import {TcrToken} from "../TcrToken.sol";
 import {CommitRevealVoting} from "../CommitRevealVoting.sol";
 import {MailServerRegistry} from "../MailServerRegistry.sol";
+import {ParameterGovernor} from "../ParameterGovernor.sol";
 import {IMailServerRegistry} from "../interfaces/IMailServerRegistry.sol";
 import {ICommitRevealVoting} from "../interfaces/ICommitRevealVoting.sol";
 import {TcrParameters} from "../libraries/TcrParameters.sol";
@@ -1009,5 +1010,44 @@ contract MailServerRegistryTest is TcrFixture {
 
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
         return min + x % (max - min + 1);
+    }
+}
+
+/// @title The registry with a token whose amounts exceed the 96 bits a deposit can hold.
+contract MailServerRegistryLargeTokenTest is TcrFixture {
+    uint256 private constant HUGE = 2 ** 96;
+
+    function setUp() public override {
+        vm.warp(1_700_000_000);
+        vm.roll(100);
+        token = new TcrToken("Large", "LRG", address(this), 4 * HUGE);
+        voting = new CommitRevealVoting(token);
+        registry = new MailServerRegistry(token, voting, registryParameters(), governanceParameters());
+        governor = ParameterGovernor(registry.governor());
+        token.transfer(alice, HUGE);
+        token.transfer(carol, 1_000 * UNIT);
+        token.transfer(voter1, HUGE);
+        token.transfer(voter2, HUGE);
+        address[4] memory actors = [alice, carol, voter1, voter2];
+        for (uint256 i = 0; i < actors.length; ++i) {
+            vm.startPrank(actors[i]);
+            token.approve(address(registry), type(uint256).max);
+            token.delegate(actors[i]);
+            vm.stopPrank();
+        }
+        vm.roll(block.number + 1);
+    }
+
+    function test_Resolve_RewardBeyond96BitDeposit_PaysOwnerDirectly() public {
+        uint256 full = type(uint96).max;
+        bytes32 nodeId = applyAs(alice, NODE_KEY_1, full);
+        uint256 cid = challengeAs(carol, nodeId);
+        vote(cid, voters2(voter1, voter2), options2(0, 0));
+        uint256 before = token.balanceOf(alice);
+        registry.updateStatus(nodeId);
+
+        vm.assertEq(registry.listing(nodeId).deposit, full, "deposit unchanged at its maximum");
+        vm.assertEq(token.balanceOf(alice), before + MIN_DEPOSIT / 2, "the winner's share is paid out instead");
+        vm.assertTrue(registry.isListed(nodeId), "listed after surviving the challenge");
     }
 }

@@ -2,7 +2,9 @@
 // solc 0.4.24 optimizer on), measured on Hardhat 2.29.1 with osaka rules. Usage: npm run gas [-- --out FILE]
 import { writeFileSync } from "node:fs";
 import { JsonRpcProvider, Wallet, keccak256, getBytes, hexlify, randomBytes } from "ethers";
-import { startNode } from "../scripts/lib/devnet.mjs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { startNode, repoRoot } from "../scripts/lib/devnet.mjs";
 import { deployTcr } from "../scripts/lib/deploy.mjs";
 
 const REFERENCE = {
@@ -32,7 +34,11 @@ try {
   const signers = await Promise.all([0, 1, 2, 3, 4].map((i) => provider.getSigner(i)));
   const [deployer, operator, challenger, voter1, voter2] = signers;
   const chainId = (await provider.getNetwork()).chainId;
-  const hardfork = (await provider.send("hardhat_metadata", []).catch(() => ({}))).hardfork ?? "default";
+  const hardhatVersion = (await import("hardhat/package.json", { with: { type: "json" } })).default.version;
+  const hardforkModule = "node_modules/hardhat/dist/src/internal/builtin-plugins/network-manager/edr/types/hardfork.js";
+  const hardfork = await import(pathToFileURL(join(repoRoot, hardforkModule)).href)
+    .then((m) => m.L1_LATEST_STABLE_HARDFORK)
+    .catch(() => "default hardfork");
 
   const gasOf = async (txPromise) => Number((await (await txPromise).wait()).gasUsed);
   const advance = async (seconds) => {
@@ -156,7 +162,7 @@ try {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => "| " + cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") + " |";
   const table = [line(header), "|" + widths.map((w, i) => (i === 0 || i === 4 ? "-" : "").padEnd(w + 1, "-") + (i === 0 || i === 4 ? "-" : ":")).join("|") + "|", ...rows.map(line)].join("\n");
-  const meta = `Hardhat node (${hardfork}), solc ${(await import("solc/package.json", { with: { type: "json" } })).default.version} optimizer 10,000 runs, ` +
+  const meta = `Hardhat ${hardhatVersion} node (${hardfork} rules), solc ${(await import("solc/package.json", { with: { type: "json" } })).default.version} optimizer 10,000 runs, ` +
     `gasUsed from receipts (after refunds); token approvals are separate transactions in both columns and are not counted.`;
   console.log(table);
   console.log("\n" + meta);

@@ -4,13 +4,21 @@ import { join } from "node:path";
 import { ContractFactory, Contract } from "ethers";
 import { repoRoot } from "./devnet.mjs";
 
+// Coverage runs write instrumented bytecode into artifacts/; its probes call this marker address.
+const COVERAGE_PROBE = "c0bec0bec0bec0bec0bec0bec0bec0bec0bec0be";
+
 export function artifact(name) {
   const path = join(repoRoot, "artifacts", "contracts", `${name}.sol`, `${name}.json`);
+  let parsed;
   try {
-    return JSON.parse(readFileSync(path, "utf8"));
+    parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch {
     throw new Error(`Artifact ${path} is missing: run "npx hardhat build" first.`);
   }
+  if (parsed.bytecode.includes(COVERAGE_PROBE)) {
+    throw new Error(`Artifact ${path} holds coverage-instrumented bytecode: run "npx hardhat build" first.`);
+  }
+  return parsed;
 }
 
 /** Default parameters: short stages suit a devnet; production deployments choose their own. */

@@ -104,28 +104,32 @@ try {
     return g;
   }
 
-  // Uncontested: apply, list, deposit, withdraw, exit, and a parameter proposal, on a fresh deployment.
+  // Uncontested, on one fresh deployment:
+  //   A: the first application ever (the registry's token balance and the enumeration slot are new),
+  //   B: a second one (the registry already holds tokens, but B takes a new enumeration slot),
+  //   C: after A exits, the steady state (C reuses the enumeration slot A's removal left behind).
   const tcr = await freshDeployment();
   const p = tcr.parameters.registry;
   const registry = await tcr.registry.getAddress();
   const u = {};
-  const first = await apply(tcr, operator);
-  u.apply = first.gas;
+  const a = await apply(tcr, operator);
+  u.apply = a.gas;
   await advance(p.applyStageLength);
-  u.list = await gasOf(tcr.registry.updateStatus(first.nodeId));
+  u.list = await gasOf(tcr.registry.updateStatus(a.nodeId));
+  const b = await apply(tcr, challenger);
+  await advance(p.applyStageLength);
+  u.applyListB = b.gas + (await gasOf(tcr.registry.updateStatus(b.nodeId)));
   await (await tcr.token.connect(operator).approve(registry, 10n * UNIT)).wait();
-  u.deposit = await gasOf(tcr.registry.connect(operator).deposit(first.nodeId, 10n * UNIT));
-  u.withdraw = await gasOf(tcr.registry.connect(operator).withdraw(first.nodeId, 10n * UNIT));
-  u.initExit = await gasOf(tcr.registry.connect(operator).initExit(first.nodeId));
+  u.deposit = await gasOf(tcr.registry.connect(operator).deposit(a.nodeId, 10n * UNIT));
+  u.withdraw = await gasOf(tcr.registry.connect(operator).withdraw(a.nodeId, 10n * UNIT));
+  u.initExit = await gasOf(tcr.registry.connect(operator).initExit(a.nodeId));
   await advance(p.exitDelay);
-  u.finalizeExit = await gasOf(tcr.registry.connect(operator).finalizeExit(first.nodeId));
+  u.finalizeExit = await gasOf(tcr.registry.connect(operator).finalizeExit(a.nodeId));
+  const c = await apply(tcr, voter1);
+  await advance(p.applyStageLength);
+  u.applyListC = c.gas + (await gasOf(tcr.registry.updateStatus(c.nodeId)));
   await (await tcr.token.connect(operator).approve(await tcr.governor.getAddress(), tcr.parameters.governance.minDeposit)).wait();
   u.propose = await gasOf(tcr.governor.connect(operator).propose(0, 150n * UNIT));
-  // A second application on the same registry: the registry's token balance slot is already warm-nonzero.
-  const second = await apply(tcr, challenger);
-  u.applyAgain = second.gas;
-  await advance(p.applyStageLength);
-  u.listAgain = await gasOf(tcr.registry.updateStatus(second.nodeId));
 
   const upheld = await contested(1);
   const rejected = await contested(0);
@@ -136,8 +140,9 @@ try {
   const row = (op, ref, ours, note = "") => rows.push([op, fmt(ref), fmt(ours), pct(ours, ref), note]);
   row("apply (incl. node-key proof)", REFERENCE.apply, u.apply, "first application on a fresh registry");
   row("updateStatus → listed", REFERENCE.list, u.list);
-  row("apply + listing", REFERENCE.apply + REFERENCE.list, u.apply + u.list, "target ≤ 161,710");
-  row("apply + listing, later applications", REFERENCE.apply + REFERENCE.list, u.applyAgain + u.listAgain, "registry already holds tokens");
+  row("apply + listing, first ever", REFERENCE.apply + REFERENCE.list, u.apply + u.list, "target ≤ 161,710; new registry");
+  row("apply + listing, second", REFERENCE.apply + REFERENCE.list, u.applyListB, "registry holds tokens; new enumeration slot");
+  row("apply + listing, steady state", REFERENCE.apply + REFERENCE.list, u.applyListC, "an enumeration slot is reused");
   row("challenge", REFERENCE.challenge, upheld.challenge);
   row("voter setup (delegate) #1", REFERENCE.voterSetup1, upheld.voterSetup1, "reference: requestVotingRights");
   row("voter setup (delegate) #2", REFERENCE.voterSetup2, upheld.voterSetup2);
@@ -169,7 +174,8 @@ try {
   const out = process.argv.includes("--out") ? process.argv[process.argv.indexOf("--out") + 1] : null;
   if (out) writeFileSync(out, `# Gas per operation\n\n${meta}\n\n${table}\n`);
   const failed = [];
-  if (u.apply + u.list > 161_710) failed.push("apply + listing");
+  if (u.apply + u.list > 161_710) failed.push("apply + listing (first ever)");
+  if (u.applyListB > 161_710 || u.applyListC > 161_710) failed.push("apply + listing (later)");
   if (sum(upheld) > 661_534 || sum(rejected) > 661_534) failed.push("contested lifecycle");
   console.log(failed.length ? `targets missed: ${failed.join(", ")}` : "targets met");
 } finally {

@@ -207,6 +207,7 @@ contract MailServerRegistry is IMailServerRegistry, EIP712, ReentrancyGuardTrans
         uint256 commitLength = p.commitStageLength;
         uint256 revealLength = p.revealStageLength;
         challengeId = _voting.startPoll(p.voteQuorum, p.passThreshold, commitLength, revealLength);
+        // Poll ids count up from 1, one per poll: 64 bits cannot run out.
         l.challengeId = uint64(challengeId);
         // stake is minDeposit, bounded by TcrParameters.MAX_DEPOSIT = 2^88 - 1.
         _challenges[nodeId][challengeId] =

@@ -1,6 +1,6 @@
 // Gas per registry operation on a local Hardhat node, side by side with the reference TCR (skmgoldin/tcr + PLCR,
 // solc 0.4.24 optimizer on), measured on Hardhat 2.29.1 with osaka rules. Usage: npm run gas [-- --out FILE]
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { JsonRpcProvider, Wallet, keccak256, getBytes, hexlify, randomBytes } from "ethers";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -130,6 +130,10 @@ try {
   u.applyListC = c.gas + (await gasOf(tcr.registry.updateStatus(c.nodeId)));
   await (await tcr.token.connect(operator).approve(await tcr.governor.getAddress(), tcr.parameters.governance.minDeposit)).wait();
   u.propose = await gasOf(tcr.governor.connect(operator).propose(0, 150n * UNIT));
+  // C is now the last enumerated id: its exit moves nothing.
+  await (await tcr.registry.connect(voter1).initExit(c.nodeId)).wait();
+  await advance(p.exitDelay);
+  u.finalizeExitLast = await gasOf(tcr.registry.connect(voter1).finalizeExit(c.nodeId));
 
   const upheld = await contested(1);
   const rejected = await contested(0);
@@ -156,7 +160,8 @@ try {
   row("deposit", REFERENCE.deposit, u.deposit);
   row("withdraw", REFERENCE.withdraw, u.withdraw);
   row("initExit", REFERENCE.initExit, u.initExit);
-  row("finalizeExit", REFERENCE.finalizeExit, u.finalizeExit);
+  row("finalizeExit, last enumerated id", REFERENCE.finalizeExit, u.finalizeExitLast);
+  row("finalizeExit, id in the middle", REFERENCE.finalizeExit, u.finalizeExit, "the last id moves into its place");
   row("propose parameter", REFERENCE.propose, u.propose, "reference: proposeReparameterization");
   const refLifecycle = LIFECYCLE.reduce((s, k) => s + REFERENCE[k], 0);
   const sum = (g) => LIFECYCLE.reduce((s, k) => s + g[k], 0);
@@ -173,6 +178,15 @@ try {
   console.log("\n" + meta);
   const out = process.argv.includes("--out") ? process.argv[process.argv.indexOf("--out") + 1] : null;
   if (out) writeFileSync(out, `# Gas per operation\n\n${meta}\n\n${table}\n`);
+  // --readme FILE: replace the table between the gas-table markers, so the README always quotes the last run.
+  const readme = process.argv.includes("--readme") ? process.argv[process.argv.indexOf("--readme") + 1] : null;
+  if (readme) {
+    const text = readFileSync(readme, "utf8");
+    const start = "<!-- gas-table:start -->";
+    const end = "<!-- gas-table:end -->";
+    if (!text.includes(start) || !text.includes(end)) throw new Error(`${readme} has no ${start} … ${end} markers.`);
+    writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + `\n${meta}\n\n${table}\n` + text.slice(text.indexOf(end)));
+  }
   const failed = [];
   if (u.apply + u.list > 161_710) failed.push("apply + listing (first ever)");
   if (u.applyListB > 161_710 || u.applyListC > 161_710) failed.push("apply + listing (later)");

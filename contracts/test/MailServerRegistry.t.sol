@@ -30,6 +30,27 @@ contract MailServerRegistryTest is TcrFixture {
     event ApplicationRemoved(bytes32 indexed nodeId, address indexed owner, uint256 refund);
     event RewardClaimed(bytes32 indexed nodeId, uint256 indexed challengeId, address indexed voter, uint256 amount);
     event Exited(bytes32 indexed nodeId, address indexed owner, uint256 refund);
+    event Deposited(bytes32 indexed nodeId, address indexed owner, uint256 amount, uint256 newDeposit);
+    event Withdrawn(bytes32 indexed nodeId, address indexed owner, uint256 amount, uint256 newDeposit);
+    event ExitStarted(bytes32 indexed nodeId, address indexed owner, uint256 exitStart, uint256 exitEnd);
+    event ChallengeSucceeded(
+        bytes32 indexed nodeId,
+        uint256 indexed challengeId,
+        uint256 challengerReward,
+        uint256 voterRewardPool,
+        uint256 votesFor,
+        uint256 votesAgainst
+    );
+    event ChallengeFailed(
+        bytes32 indexed nodeId,
+        uint256 indexed challengeId,
+        uint256 ownerReward,
+        uint256 voterRewardPool,
+        uint256 votesFor,
+        uint256 votesAgainst,
+        bool quorumReached
+    );
+    event ParameterSet(uint8 indexed name, uint256 value);
 
     // ================================================================================================ constructor
 
@@ -940,6 +961,57 @@ contract MailServerRegistryTest is TcrFixture {
         vm.expectRevert(abi.encodeWithSelector(TcrParameters.ParameterOutOfBounds.selector, uint8(4), 101, 0, 100));
         vm.prank(address(governor));
         registry.setParameter(uint8(TcrParameters.Name.DispensationPct), 101);
+    }
+
+    // ================================================================================================ events
+
+    function test_Deposit_EmitsDepositedWithNewTotal() public {
+        bytes32 nodeId = listAs(alice, NODE_KEY_1);
+        vm.expectEmit(address(registry));
+        emit Deposited(nodeId, alice, 7 * UNIT, MIN_DEPOSIT + 7 * UNIT);
+        vm.prank(alice);
+        registry.deposit(nodeId, 7 * UNIT);
+    }
+
+    function test_Withdraw_EmitsWithdrawnWithNewTotal() public {
+        bytes32 nodeId = applyAs(alice, NODE_KEY_1, MIN_DEPOSIT + 9 * UNIT);
+        vm.expectEmit(address(registry));
+        emit Withdrawn(nodeId, alice, 9 * UNIT, MIN_DEPOSIT);
+        vm.prank(alice);
+        registry.withdraw(nodeId, 9 * UNIT);
+    }
+
+    function test_InitExit_EmitsExitStartedWithWindow() public {
+        bytes32 nodeId = listAs(alice, NODE_KEY_1);
+        vm.expectEmit(address(registry));
+        emit ExitStarted(nodeId, alice, block.timestamp + EXIT_DELAY, block.timestamp + EXIT_DELAY + EXIT_WINDOW);
+        vm.prank(alice);
+        registry.initExit(nodeId);
+    }
+
+    function test_Resolve_Upheld_EmitsChallengeSucceededWithTally() public {
+        bytes32 nodeId = listAs(alice, NODE_KEY_1);
+        uint256 cid = challengeAs(carol, nodeId);
+        vote(cid, voters2(voter1, voter2), options2(1, 1));
+        vm.expectEmit(address(registry));
+        emit ChallengeSucceeded(nodeId, cid, MIN_DEPOSIT + MIN_DEPOSIT / 2, MIN_DEPOSIT / 2, 200_000 * UNIT, 0);
+        registry.updateStatus(nodeId);
+    }
+
+    function test_Resolve_Rejected_EmitsChallengeFailedWithTally() public {
+        bytes32 nodeId = listAs(alice, NODE_KEY_1);
+        uint256 cid = challengeAs(carol, nodeId);
+        vote(cid, _voters3(), _options3(0, 0, 1));
+        vm.expectEmit(address(registry));
+        emit ChallengeFailed(nodeId, cid, MIN_DEPOSIT / 2, MIN_DEPOSIT / 2, 100_000 * UNIT, 200_000 * UNIT, true);
+        registry.updateStatus(nodeId);
+    }
+
+    function test_SetParameter_EmitsParameterSet() public {
+        vm.expectEmit(address(registry));
+        emit ParameterSet(uint8(TcrParameters.Name.ExitDelay), 5);
+        vm.prank(address(governor));
+        registry.setParameter(uint8(TcrParameters.Name.ExitDelay), 5);
     }
 
     // ================================================================================================ fuzz

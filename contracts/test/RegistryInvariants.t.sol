@@ -56,6 +56,7 @@ contract RegistryInvariantsTest is TcrFixture {
         vm.assertEq(uint256(registry.listing(nodeId).stage), 0, "exited");
         invariant_RegistryBalanceMatchesObligations();
         invariant_ListedStateIsConsistent();
+        invariant_EventMirrorMatchesRegistry();
     }
 
     /// The registry holds exactly: every entry's deposit, every open challenge's stake, and every resolved
@@ -94,6 +95,16 @@ contract RegistryInvariantsTest is TcrFixture {
             }
         }
         vm.assertEq(registry.listedCount(), listed, "count == listed entries");
+    }
+
+    /// A client that follows only the registry's events knows every entry's stage: no state change goes unannounced.
+    function invariant_EventMirrorMatchesRegistry() public view {
+        for (uint256 i = 0; i < handler.nodeCount(); ++i) {
+            bytes32 nodeId = handler.nodeIds(i);
+            vm.assertEq(
+                uint256(handler.mirroredStage(nodeId)), uint256(registry.listing(nodeId).stage), "stage from events"
+            );
+        }
     }
 
     /// No token is created or destroyed: the supply is fixed and all of it sits with the known holders.

@@ -35,6 +35,16 @@ contract RegistryHandler {
 
     mapping(bytes4 selector => uint256 count) public calls;
 
+    /// A client's view of every entry's stage, built only from the registry's events.
+    mapping(bytes32 nodeId => IMailServerRegistry.Stage) public mirroredStage;
+
+    /// Records the logs an action emits and feeds them to the event mirror, as a client following the chain would.
+    modifier recorded() {
+        vm.recordLogs();
+        _;
+        _mirror(vm.getRecordedLogs());
+    }
+
     constructor(TcrToken token_, CommitRevealVoting voting_, MailServerRegistry registry_, address[] memory actors_) {
         token = token_;
         voting = voting_;
@@ -58,7 +68,7 @@ contract RegistryHandler {
 
     // ------------------------------------------------------------------------------------------------- actions
 
-    function applyListing(uint256 actorSeed, uint256 nodeSeed, uint256 amountSeed) external {
+    function applyListing(uint256 actorSeed, uint256 nodeSeed, uint256 amountSeed) external recorded {
         calls[this.applyListing.selector]++;
         uint256 n = nodeSeed % nodeIds.length;
         bytes32 nodeId = nodeIds[n];
@@ -74,7 +84,7 @@ contract RegistryHandler {
         registry.applyListing(nodeId, amount, deadline, abi.encodePacked(r, s, v), "");
     }
 
-    function deposit(uint256 nodeSeed, uint256 amountSeed) external {
+    function deposit(uint256 nodeSeed, uint256 amountSeed) external recorded {
         calls[this.deposit.selector]++;
         bytes32 nodeId = nodeIds[nodeSeed % nodeIds.length];
         IMailServerRegistry.Listing memory l = registry.listing(nodeId);
@@ -85,7 +95,7 @@ contract RegistryHandler {
         registry.deposit(nodeId, amount);
     }
 
-    function withdraw(uint256 nodeSeed, uint256 amountSeed) external {
+    function withdraw(uint256 nodeSeed, uint256 amountSeed) external recorded {
         calls[this.withdraw.selector]++;
         bytes32 nodeId = nodeIds[nodeSeed % nodeIds.length];
         IMailServerRegistry.Listing memory l = registry.listing(nodeId);
@@ -101,7 +111,7 @@ contract RegistryHandler {
         registry.withdraw(nodeId, amount);
     }
 
-    function challenge(uint256 actorSeed, uint256 nodeSeed) external {
+    function challenge(uint256 actorSeed, uint256 nodeSeed) external recorded {
         calls[this.challenge.selector]++;
         bytes32 nodeId = nodeIds[nodeSeed % nodeIds.length];
         IMailServerRegistry.Listing memory l = registry.listing(nodeId);
@@ -116,7 +126,7 @@ contract RegistryHandler {
         }
     }
 
-    function commit(uint256 actorSeed, uint256 nodeSeed, bool uphold) external {
+    function commit(uint256 actorSeed, uint256 nodeSeed, bool uphold) external recorded {
         calls[this.commit.selector]++;
         uint256 challengeId = registry.listing(nodeIds[nodeSeed % nodeIds.length]).challengeId;
         if (challengeId == 0 || voting.pollStage(challengeId) != ICommitRevealVoting.PollStage.Commit) return;
@@ -128,7 +138,7 @@ contract RegistryHandler {
         _committed[challengeId][voter] = option + 1;
     }
 
-    function reveal(uint256 actorSeed, uint256 nodeSeed) external {
+    function reveal(uint256 actorSeed, uint256 nodeSeed) external recorded {
         calls[this.reveal.selector]++;
         uint256 challengeId = registry.listing(nodeIds[nodeSeed % nodeIds.length]).challengeId;
         if (challengeId == 0 || voting.pollStage(challengeId) != ICommitRevealVoting.PollStage.Reveal) return;
@@ -141,14 +151,14 @@ contract RegistryHandler {
         voting.revealVote(challengeId, committed - 1, _salt(voter, challengeId));
     }
 
-    function updateStatus(uint256 nodeSeed) external {
+    function updateStatus(uint256 nodeSeed) external recorded {
         calls[this.updateStatus.selector]++;
         bytes32 nodeId = nodeIds[nodeSeed % nodeIds.length];
         if (!registry.canUpdateStatus(nodeId)) return;
         registry.updateStatus(nodeId);
     }
 
-    function claim(uint256 actorSeed, uint256 challengeSeed) external {
+    function claim(uint256 actorSeed, uint256 challengeSeed) external recorded {
         calls[this.claim.selector]++;
         if (challengeIds.length == 0) return;
         uint256 challengeId = challengeIds[challengeSeed % challengeIds.length];
@@ -169,7 +179,7 @@ contract RegistryHandler {
         claimed[challengeId] += paid;
     }
 
-    function initExit(uint256 nodeSeed) external {
+    function initExit(uint256 nodeSeed) external recorded {
         calls[this.initExit.selector]++;
         bytes32 nodeId = nodeIds[nodeSeed % nodeIds.length];
         IMailServerRegistry.Listing memory l = registry.listing(nodeId);
@@ -179,7 +189,7 @@ contract RegistryHandler {
         registry.initExit(nodeId);
     }
 
-    function finalizeExit(uint256 nodeSeed) external {
+    function finalizeExit(uint256 nodeSeed) external recorded {
         calls[this.finalizeExit.selector]++;
         bytes32 nodeId = nodeIds[nodeSeed % nodeIds.length];
         IMailServerRegistry.Listing memory l = registry.listing(nodeId);
@@ -190,7 +200,7 @@ contract RegistryHandler {
     }
 
     /// Governance moves the minimum deposit, which makes touch-and-remove and locked stakes reachable.
-    function setMinDeposit(uint256 seed) external {
+    function setMinDeposit(uint256 seed) external recorded {
         calls[this.setMinDeposit.selector]++;
         vm.prank(governor);
         registry.setParameter(uint8(TcrParameters.Name.MinDeposit), 50e18 + seed % 200e18);
@@ -200,6 +210,24 @@ contract RegistryHandler {
         calls[this.warp.selector]++;
         vm.warp(block.timestamp + seconds_ % 3 days);
         vm.roll(block.number + 1);
+    }
+
+    function _mirror(Vm.Log[] memory logs) private {
+        for (uint256 i = 0; i < logs.length; ++i) {
+            Vm.Log memory log = logs[i];
+            if (log.emitter != address(registry) || log.topics.length < 2) continue;
+            bytes32 topic = log.topics[0];
+            bytes32 nodeId = log.topics[1];
+            if (topic == IMailServerRegistry.Applied.selector) mirroredStage[nodeId] = IMailServerRegistry.Stage.Applied;
+            else if (topic == IMailServerRegistry.Listed.selector) mirroredStage[nodeId] = IMailServerRegistry.Stage.Listed;
+            else if (topic == IMailServerRegistry.ExitStarted.selector) mirroredStage[nodeId] = IMailServerRegistry.Stage.Exiting;
+            else if (
+                topic == IMailServerRegistry.ApplicationRemoved.selector
+                    || topic == IMailServerRegistry.ListingRemoved.selector
+                    || topic == IMailServerRegistry.Exited.selector
+                    || topic == IMailServerRegistry.TouchedAndRemoved.selector
+            ) mirroredStage[nodeId] = IMailServerRegistry.Stage.Absent;
+        }
     }
 
     function _salt(address voter, uint256 challengeId) private pure returns (bytes32) {

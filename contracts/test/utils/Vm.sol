@@ -3,6 +3,14 @@ pragma solidity 0.8.30;
 
 /// @title The cheatcodes our Solidity tests use, as implemented by Hardhat 3's EDR (forge-compatible).
 interface Vm {
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
     function warp(uint256 timestamp) external;
     function roll(uint256 blockNumber) external;
     function prank(address sender) external;
@@ -16,6 +24,7 @@ interface Vm {
     function expectPartialRevert(bytes4 selector) external;
     function expectEmit(bool topic1, bool topic2, bool topic3, bool data) external;
     function expectEmit() external;
+    function expectEmit(address emitter) external;
     function expectEmit(bool topic1, bool topic2, bool topic3, bool data, address emitter) external;
     function expectCall(address callee, bytes calldata data) external;
     function expectCall(address callee, bytes calldata data, uint64 count) external;

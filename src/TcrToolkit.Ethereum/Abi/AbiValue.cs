@@ -197,7 +197,7 @@ public sealed class AbiValue : IEquatable<AbiValue>
         {
             return FromCore(type, value);
         }
-        catch (Exception ex) when (ex is FormatException or OverflowException or InvalidCastException)
+        catch (Exception ex) when (ex is (FormatException and not AbiEncodingException) or OverflowException or InvalidCastException)
         {
             throw new AbiEncodingException($"Cannot convert {Describe(value)} to {type}: {ex.Message}", ex);
         }

@@ -23,7 +23,7 @@ public sealed class AbiEvent : AbiMember
         if (IndexedCount > maximum)
         {
             throw new AbiFormatException(
-                $"Event {Signature} indexes {IndexedCount} parameters; {(anonymous ? "an anonymous" : "a")} event indexes at most {maximum}.");
+                $"Event {Signature} indexes {IndexedCount} parameters; {(anonymous ? "an anonymous event" : "an event")} indexes at most {maximum}.");
         }
 
         DataParameters = [.. inputs.Where(p => !p.Indexed)];

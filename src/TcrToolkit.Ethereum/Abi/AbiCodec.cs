@@ -5,8 +5,16 @@ namespace TcrToolkit.Ethereum.Abi;
 /// <see cref="AbiReader"/>. A list of types is encoded as the tuple of those types, as Solidity encodes parameter
 /// lists, return values, constructor arguments, event data and error data.
 /// </summary>
+/// <remarks>
+/// Decoding refuses data that expands to more than <see cref="MaxInflation"/> times its own size: offsets may point
+/// many elements at the same bytes (Solidity and ethers accept this), and without a bound a few kilobytes could
+/// decode into gigabytes of values. ethers applies the same ratio.
+/// </remarks>
 public static class AbiCodec
 {
+    /// <summary>How many times its own size the data may expand to when decoded.</summary>
+    public const int MaxInflation = 1024;
+
     /// <summary>Encodes <paramref name="values"/> as the tuple of <paramref name="types"/>.</summary>
     /// <exception cref="AbiEncodingException">The number or types of the values do not match.</exception>
     public static byte[] Encode(IReadOnlyList<AbiType> types, IReadOnlyList<AbiValue> values) =>
@@ -52,10 +60,11 @@ public static class AbiCodec
     {
         ArgumentNullException.ThrowIfNull(types);
         var reader = new AbiReader(data);
+        var budget = new DecodeBudget(data.Length);
         var values = new AbiValue[types.Count];
         for (var i = 0; i < types.Count; i++)
         {
-            values[i] = Read(ref reader, types[i]);
+            values[i] = Read(ref reader, types[i], budget);
         }
 
         return values;
@@ -121,6 +130,12 @@ public static class AbiCodec
     public static AbiValue Read(ref AbiReader reader, AbiType type)
     {
         ArgumentNullException.ThrowIfNull(type);
+        return Read(ref reader, type, new DecodeBudget(reader.DataLength));
+    }
+
+    private static AbiValue Read(ref AbiReader reader, AbiType type, DecodeBudget budget)
+    {
+        budget.Spend(type.Kind is AbiTypeKind.Array ? 64 : 32, type, reader.Position);
         switch (type.Kind)
         {
             case AbiTypeKind.UInt:
@@ -134,34 +149,45 @@ public static class AbiCodec
             case AbiTypeKind.FixedBytes:
                 return AbiValue.FixedBytes(reader.ReadFixedBytes(type.Size));
             case AbiTypeKind.Bytes:
-                return AbiValue.Bytes(reader.ReadBytes());
+                {
+                    var position = reader.Position;
+                    var bytes = reader.ReadBytes();
+                    budget.Spend(bytes.Length, type, position);
+                    return AbiValue.Bytes(bytes);
+                }
+
             case AbiTypeKind.String:
-                return AbiValue.String(reader.ReadString());
+                {
+                    var position = reader.Position;
+                    var text = reader.ReadString();
+                    budget.Spend(text.Length, type, position);
+                    return AbiValue.String(text);
+                }
             case AbiTypeKind.Array:
                 {
                     var elements = reader.EnterArray(out var length, type.ElementType!.HeadSize, type.CanonicalName);
-                    return AbiValue.OfType(type, ReadItems(ref elements, type.ElementType, length));
+                    return AbiValue.OfType(type, ReadItems(ref elements, type.ElementType, length, budget));
                 }
 
             case AbiTypeKind.FixedArray:
                 if (type.IsDynamic)
                 {
                     var elements = reader.EnterFixedArray(type.CanonicalName);
-                    return AbiValue.OfType(type, ReadItems(ref elements, type.ElementType!, type.Size));
+                    return AbiValue.OfType(type, ReadItems(ref elements, type.ElementType!, type.Size, budget));
                 }
 
-                return AbiValue.OfType(type, ReadItems(ref reader, type.ElementType!, type.Size));
+                return AbiValue.OfType(type, ReadItems(ref reader, type.ElementType!, type.Size, budget));
             default:
                 {
                     var members = new AbiValue[type.Components.Count];
                     if (type.IsDynamic)
                     {
                         var inner = reader.EnterTuple(type.CanonicalName);
-                        ReadMembers(ref inner, type, members);
+                        ReadMembers(ref inner, type, members, budget);
                     }
                     else
                     {
-                        ReadMembers(ref reader, type, members);
+                        ReadMembers(ref reader, type, members, budget);
                     }
 
                     return AbiValue.OfType(type, members);
@@ -177,22 +203,41 @@ public static class AbiCodec
         }
     }
 
-    private static AbiValue[] ReadItems(ref AbiReader reader, AbiType elementType, int count)
+    private static AbiValue[] ReadItems(ref AbiReader reader, AbiType elementType, int count, DecodeBudget budget)
     {
         var items = new AbiValue[count];
         for (var i = 0; i < count; i++)
         {
-            items[i] = Read(ref reader, elementType);
+            items[i] = Read(ref reader, elementType, budget);
         }
 
         return items;
     }
 
-    private static void ReadMembers(ref AbiReader reader, AbiType tuple, AbiValue[] members)
+    private static void ReadMembers(ref AbiReader reader, AbiType tuple, AbiValue[] members, DecodeBudget budget)
     {
         for (var i = 0; i < members.Length; i++)
         {
-            members[i] = Read(ref reader, tuple.Components[i].Type);
+            members[i] = Read(ref reader, tuple.Components[i].Type, budget);
+        }
+    }
+
+    // Counts the bytes decoded so far across all nested readers of one decoding.
+    private sealed class DecodeBudget(int dataLength)
+    {
+        private readonly long _limit = (long)MaxInflation * Math.Max(dataLength, 32);
+        private long _spent;
+
+        public void Spend(int bytes, AbiType type, int position)
+        {
+            _spent += bytes;
+            if (_spent > _limit)
+            {
+                throw new AbiDecodingException(
+                    type.CanonicalName,
+                    position,
+                    $"the data expands to more than {MaxInflation} times its {dataLength} bytes through offsets that share content; refusing to decode it");
+            }
         }
     }
 }

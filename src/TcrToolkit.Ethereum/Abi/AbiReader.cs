@@ -39,6 +39,9 @@ public ref struct AbiReader
     /// <summary>The offset of the next head word from the start of the data.</summary>
     public readonly int Position => _position;
 
+    /// <summary>The length of the whole data the reader was created on.</summary>
+    public readonly int DataLength => _data.Length;
+
     /// <summary>Reads a <c>uint256</c>.</summary>
     public UInt256 ReadUInt256() => UInt256.FromBigEndian(ReadWord("uint256"));
 

@@ -147,6 +147,19 @@ public sealed class AbiStrictDecodingTests
     }
 
     [Fact]
+    public void Decode_OffsetsSharingContent_RefusesExcessiveInflation()
+    {
+        // 9,728 bytes whose 100 x 100 x 100 elements all point at the same inner arrays: 32 MB once decoded.
+        var offsets = string.Concat(Enumerable.Repeat(Word("c80"), 100));
+        var hex = Word("20") + Word("64") + offsets + Word("64") + offsets + Word("64") + string.Concat(Enumerable.Repeat(Word("0"), 100));
+
+        var error = Decoding("(uint8[][][])", hex);
+
+        error.Message.Should().StartWith("Cannot decode uint8 at offset ")
+            .And.EndWith(": the data expands to more than 1024 times its 9728 bytes through offsets that share content; refusing to decode it.");
+    }
+
+    [Fact]
     public void Decode_RandomCorruptionOfValidData_OnlyEverThrowsAbiDecodingException()
     {
         var types = AbiType.Parse("(uint8,int16,bytes,(string,uint256[])[],bool[2],bytes3,address)").Components.Select(c => c.Type).ToArray();

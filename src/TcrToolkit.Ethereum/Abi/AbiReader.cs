@@ -133,25 +133,24 @@ public ref struct AbiReader
     }
 
     /// <summary>Reads a dynamic <c>bytes</c> value as a slice of the input.</summary>
-    public ReadOnlySpan<byte> ReadBytes() => ReadDynamicBytes("bytes");
+    public ReadOnlySpan<byte> ReadBytes() => ReadDynamicBytes("bytes", out _);
 
     /// <summary>Reads a <c>string</c>, rejecting invalid UTF-8.</summary>
     public string ReadString()
     {
-        var target = PeekTarget("string");
-        var bytes = ReadDynamicBytes("string");
+        var bytes = ReadDynamicBytes("string", out var content);
         try
         {
             return AbiWriter.StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {
-            throw new AbiDecodingException("string", target + 32, "the content is not valid UTF-8");
+            throw new AbiDecodingException("string", content, "the content is not valid UTF-8");
         }
     }
 
     /// <summary>Reads a <c>string</c> as its raw UTF-8 bytes (a slice of the input), without validating them.</summary>
-    public ReadOnlySpan<byte> ReadStringUtf8() => ReadDynamicBytes("string");
+    public ReadOnlySpan<byte> ReadStringUtf8() => ReadDynamicBytes("string", out _);
 
     /// <summary>
     /// Follows the offset of a dynamic tuple and returns a reader for its members. Static tuples are not entered: read
@@ -178,7 +177,7 @@ public ref struct AbiReader
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(elementHeadSize);
         var target = FollowOffset(typeName);
-        length = ReadLength(target, typeName, elementHeadSize, "elements");
+        length = ReadLength(target, typeName, elementHeadSize);
         return new AbiReader(_data, target + 32);
     }
 
@@ -221,11 +220,11 @@ public ref struct AbiReader
         return word;
     }
 
-    private ReadOnlySpan<byte> ReadDynamicBytes(string typeName)
+    private ReadOnlySpan<byte> ReadDynamicBytes(string typeName, out int content)
     {
         var target = FollowOffset(typeName);
-        var length = ReadLength(target, typeName, 1, "bytes");
-        var content = target + 32;
+        var length = ReadLength(target, typeName, 1);
+        content = target + 32;
         var padded = length + AbiWriter.Padding(length);
         if (padded > _data.Length - content)
         {
@@ -269,14 +268,8 @@ public ref struct AbiReader
         return (int)target;
     }
 
-    private readonly int PeekTarget(string typeName)
-    {
-        var copy = this;
-        return copy.FollowOffset(typeName);
-    }
-
     // Reads a length word at target; each unit needs unitSize bytes after it.
-    private readonly int ReadLength(int target, string typeName, int unitSize, string unit)
+    private readonly int ReadLength(int target, string typeName, int unitSize)
     {
         var word = _data.Slice(target, 32);
         var available = _data.Length - target - 32;

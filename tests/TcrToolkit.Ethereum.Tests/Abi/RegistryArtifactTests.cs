@@ -57,6 +57,58 @@ public sealed class RegistryArtifactTests
     }
 
     [ArtifactFact("MailServerRegistry")]
+    public void Parameters_ReturnData_DecodesStructMembersByName()
+    {
+        var registry = ContractAbi.Parse(File.ReadAllText(ArtifactFactAttribute.PathOf("MailServerRegistry")));
+        var parameters = registry.GetFunction("parameters");
+        var values = new Dictionary<string, object?>
+        {
+            ["minDeposit"] = UInt256.Parse("100000000000000000000"),
+            ["applyStageLength"] = 604800,
+            ["commitStageLength"] = 259200,
+            ["revealStageLength"] = 172800,
+            ["dispensationPct"] = 50,
+            ["voteQuorum"] = 50,
+            ["passThreshold"] = 66,
+            ["exitDelay"] = 86400,
+            ["exitWindow"] = 604800,
+        };
+
+        var returned = parameters.EncodeOutput(values);
+        var decoded = parameters.DecodeOutput(returned).Single();
+
+        parameters.Outputs.Single().InternalType.Should().Be("struct TcrParameters.Registry");
+        returned.Should().HaveCount(9 * 32);
+        decoded["minDeposit"].AsUInt256().Should().Be(UInt256.Parse("100000000000000000000"));
+        decoded["passThreshold"].AsBigInteger().Should().Be(66);
+        decoded.Type.Components.Select(c => c.Type.CanonicalName).Should().Equal(
+            "uint88", "uint32", "uint32", "uint32", "uint8", "uint8", "uint8", "uint32", "uint32");
+    }
+
+    [ArtifactFact("MailServerRegistry")]
+    public void Constructor_Arguments_FollowTheBytecodeAndDecodeBack()
+    {
+        var registry = ContractAbi.Parse(File.ReadAllText(ArtifactFactAttribute.PathOf("MailServerRegistry")));
+        var constructor = registry.Constructor!;
+        var random = new Random(7);
+        var arguments = constructor.Inputs.Select(p => ExampleValue(p.Type, random)).ToArray();
+        byte[] bytecode = [0x60, 0x80, 0x60, 0x40];
+
+        var deployment = constructor.EncodeDeployment(bytecode, arguments);
+
+        deployment.AsSpan(0, 4).ToArray().Should().Equal(bytecode);
+        constructor.DecodeArguments(deployment.AsSpan(4)).Should().Equal(arguments);
+    }
+
+    private static AbiValue ExampleValue(AbiType type, Random random) => type.Kind switch
+    {
+        AbiTypeKind.UInt => AbiValue.UInt((ulong)random.Next(1, 100), type.Size),
+        AbiTypeKind.Address => AbiValue.Address(new Address([.. Enumerable.Range(0, 20).Select(_ => (byte)random.Next(256))])),
+        AbiTypeKind.Tuple => AbiValue.OfType(type, type.Components.Select(c => ExampleValue(c.Type, random))),
+        _ => throw new NotSupportedException($"No example for {type}."),
+    };
+
+    [ArtifactFact("MailServerRegistry")]
     public void Artifact_EveryEntry_ParsesAndHasDistinctSelectors()
     {
         var registry = ContractAbi.Parse(File.ReadAllText(ArtifactFactAttribute.PathOf("MailServerRegistry")));

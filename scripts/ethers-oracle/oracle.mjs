@@ -5,7 +5,7 @@
 // {"id": N, "ok": false, "error": "..."}. Answers are written per input chunk, so a client may pipeline a batch.
 // Ops: rlp, tx, sign, eip712, address, units, personal, keccak, abi, abi-event.
 import {
-  AbiCoder, Indexed, Interface, ParamType, Result, Signature, SigningKey, Transaction, TypedDataEncoder, computeAddress,
+  AbiCoder, FunctionFragment, Indexed, Interface, ParamType, Result, Signature, SigningKey, Transaction, TypedDataEncoder, computeAddress,
   decodeRlp, encodeRlp, formatUnits, getAddress, getBytes, hashMessage, keccak256, parseUnits, version,
 } from "ethers";
 
@@ -104,12 +104,16 @@ const ops = {
     };
   },
 
-  // Encodes c.values as the tuple of c.types, and decodes c.ours (our encoding of the same values).
+  // Encodes c.values as the tuple of c.types, decodes c.ours (our encoding of the same values), and gives the
+  // canonical signature and selector of c.function (a JSON ABI fragment taking those types).
   abi: (c) => {
     const params = c.types.map((t) => ParamType.from(t));
+    const fragment = FunctionFragment.from(c.function);
     return {
       encoded: abiCoder.encode(params, c.values.map((v, i) => toEthers(params[i], v))),
       decoded: attempt(() => fromEthers(abiCoder.decode(params, c.ours))),
+      signature: fragment.format("sighash"),
+      selector: fragment.selector,
     };
   },
 

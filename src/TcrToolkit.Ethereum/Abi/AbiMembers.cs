@@ -227,5 +227,5 @@ public sealed class AbiReceive : AbiMember
     }
 
     /// <summary>Always <c>payable</c>.</summary>
-    public static string StateMutability => "payable";
+    public string StateMutability { get; } = "payable";
 }

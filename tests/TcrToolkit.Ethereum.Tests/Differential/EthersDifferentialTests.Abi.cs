@@ -15,16 +15,27 @@ public sealed partial class EthersDifferentialTests
             var types = Enumerable.Range(0, inputs.Random.Next(1, 5)).Select(_ => random.Type(inputs.Random.Next(1, 5))).ToArray();
             var values = types.Select(random.Value).ToArray();
             var ours = AbiCodec.Encode(types, values);
+            var function = new JsonObject
+            {
+                ["type"] = "function",
+                ["name"] = "f" + inputs.Random.Next(1000),
+                ["stateMutability"] = "nonpayable",
+                ["inputs"] = new JsonArray([.. types.Select((t, i) => (JsonNode)RandomAbi.ToJsonParameter($"a{i}", t))]),
+                ["outputs"] = new JsonArray(),
+            };
             var request = new JsonObject
             {
                 ["op"] = "abi",
                 ["types"] = new JsonArray([.. types.Select(t => (JsonNode)JsonValue.Create(t.CanonicalName))]),
                 ["values"] = new JsonArray([.. values.Select(RandomAbi.ToJson)]),
                 ["ours"] = Hex.Encode(ours),
+                ["function"] = function,
             };
-            return (request, (types, values, ours));
+            return (request, (types, values, ours, function: ContractAbi.Parse(new JsonArray(function.DeepClone()).ToJsonString()).Functions[0]));
         }, (input, answer) =>
         {
+            Expect("signature of the JSON ABI function", answer.Get("signature"), input.function.Signature);
+            Expect("selector", answer.Get("selector"), input.function.Selector.ToString());
             var expectedJson = new JsonArray([.. input.values.Select(RandomAbi.ToJson)]).ToJsonString();
             Expect("encoding", answer.Get("encoded"), Hex.Encode(input.ours));
             Expect("ethers' decoding of our encoding", expectedJson, Compact(answer.Value.GetProperty("decoded")));

@@ -166,6 +166,12 @@ public static class AbiCodec
             case AbiTypeKind.Array:
                 {
                     var elements = reader.EnterArray(out var length, type.ElementType!.HeadSize, type.CanonicalName);
+                    if (type.ElementType.HeadSize == 0)
+                    {
+                        // Empty tuples take no bytes, so the data does not bound their count; the budget does.
+                        budget.Spend((long)length * 32, type, elements.Position - 32);
+                    }
+
                     return AbiValue.OfType(type, ReadItems(ref elements, type.ElementType, length, budget));
                 }
 
@@ -228,7 +234,7 @@ public static class AbiCodec
         private readonly long _limit = (long)MaxInflation * Math.Max(dataLength, 32);
         private long _spent;
 
-        public void Spend(int bytes, AbiType type, int position)
+        public void Spend(long bytes, AbiType type, int position)
         {
             _spent += bytes;
             if (_spent > _limit)

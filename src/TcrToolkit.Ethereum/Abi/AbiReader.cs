@@ -170,12 +170,13 @@ public ref struct AbiReader
     /// <param name="length">The number of elements.</param>
     /// <param name="elementHeadSize">
     /// Bytes each element takes in the array head (32 for dynamic elements and value types); the length is checked
-    /// against the remaining data with it, so a corrupt length fails fast instead of allocating.
+    /// against the remaining data with it, so a corrupt length fails fast instead of allocating. Only arrays of
+    /// empty tuples have elements of size 0.
     /// </param>
     /// <param name="typeName">The array's type, for error messages.</param>
     public AbiReader EnterArray(out int length, int elementHeadSize = 32, string typeName = "T[]")
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(elementHeadSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(elementHeadSize);
         var target = FollowOffset(typeName);
         length = ReadLength(target, typeName, elementHeadSize);
         return new AbiReader(_data, target + 32);

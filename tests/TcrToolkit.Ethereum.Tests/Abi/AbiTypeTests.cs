@@ -128,6 +128,20 @@ public sealed class AbiTypeTests
     }
 
     [Fact]
+    public void Codec_ArrayOfEmptyTuples_RoundTripsAndBoundsHugeCounts()
+    {
+        var type = AbiType.Parse("()[]");
+        var value = AbiValue.OfType(type, [AbiValue.Tuple(), AbiValue.Tuple()]);
+
+        var encoded = AbiCodec.Encode([type], [value]);
+        var huge = () => AbiCodec.Decode([type], Hex.Decode("0x" + "20".PadLeft(64, '0') + "7fffffff".PadLeft(64, '0')));
+
+        Hex.Encode(encoded).Should().Be("0x" + "20".PadLeft(64, '0') + "2".PadLeft(64, '0'));
+        AbiCodec.Decode([type], encoded).Single().Should().Be(value);
+        huge.Should().Throw<AbiDecodingException>().WithMessage("Cannot decode ()[] at offset 32: the data expands to more than 1024 times*");
+    }
+
+    [Fact]
     public void Writer_ElementCountDiffersFromDeclaredLength_ThrowsAbiEncodingException()
     {
         using var writer = new AbiWriter();

@@ -44,6 +44,26 @@ public sealed class AbiTypeTests
         act.Should().Throw<AbiFormatException>().Which.Message.Should().Be(message);
     }
 
+    [Theory]
+    [InlineData("transfer", "Invalid ABI text 'transfer': expected '(' at position 8 (found the end).")]
+    [InlineData("(uint256)", "Invalid ABI text '(uint256)': expected a name before '(' at position 0 (found '(').")]
+    [InlineData("f(uint256 indexed a)", "Invalid ABI text 'f(uint256 indexed a)': 'indexed' is only allowed on event parameters at position 17 (found ' ').")]
+    [InlineData("f(uint256) returns", "Invalid ABI text 'f(uint256) returns': unexpected text after the signature at position 11 (found 'r').")]
+    public void ParseFunction_MalformedSignature_ThrowsAbiFormatException(string signature, string message)
+    {
+        var act = () => AbiFunction.Parse(signature);
+
+        act.Should().Throw<AbiFormatException>().Which.Message.Should().Be(message);
+    }
+
+    [Fact]
+    public void ParseSelector_WrongLength_ThrowsHexFormatException()
+    {
+        var act = () => AbiSelector.Parse("0xa9059c");
+
+        act.Should().Throw<HexFormatException>().WithMessage("Expected 4 bytes (8 hex digits) but the text holds 3 bytes (6 digits).");
+    }
+
     [Fact]
     public void Parse_HumanReadableEvent_KeepsIndexedFlagsAndNames()
     {

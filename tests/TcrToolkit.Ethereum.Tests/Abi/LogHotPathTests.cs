@@ -57,6 +57,30 @@ public sealed class LogHotPathTests(ITestOutputHelper output)
         act.Should().Throw<InvalidOperationException>().WithMessage("Not a Registered log.");
     }
 
+    [Fact]
+    public void ReadAddressTopic_DirtyPadding_ThrowsAbiDecodingException()
+    {
+        var act = () => LogHex.ReadAddressTopic("0x01" + new string('0', 22) + "f39fd6e51aad88f6f4ce6ab8827279cfffb92266");
+
+        act.Should().Throw<AbiDecodingException>().WithMessage("Cannot decode address at offset 0: the high-order 12 padding bytes are not zero.");
+    }
+
+    [Fact]
+    public void TopicEquals_ShortTopic_ThrowsHexFormatException()
+    {
+        var act = () => LogHex.TopicEquals("0x1234", RegisteredTopic);
+
+        act.Should().Throw<HexFormatException>().WithMessage("Expected 32 bytes (64 hex digits) but the text holds 2 bytes (4 digits).");
+    }
+
+    [Fact]
+    public void DecodeData_OddDigits_ThrowsHexFormatException()
+    {
+        var act = () => LogHex.DecodeData("0x123").Dispose();
+
+        act.Should().Throw<HexFormatException>().WithMessage("Hex text has an odd number of digits (3)*");
+    }
+
     // What generated code for the event will look like.
     private static RegistryLog Decode(string[] topics, string data)
     {

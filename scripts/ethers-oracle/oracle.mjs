@@ -3,11 +3,36 @@
 // Protocol: one JSON case per line on stdin, one JSON answer per line on stdout, in order, for as long as stdin stays
 // open. A case is {"id": N, "op": "...", ...}; an answer is {"id": N, "ok": true, "result": ...} or
 // {"id": N, "ok": false, "error": "..."}. Answers are written per input chunk, so a client may pipeline a batch.
-// Ops: rlp, tx, sign, eip712, address, units, personal, keccak.
+// Ops: rlp, tx, sign, eip712, address, units, personal, keccak, abi, abi-event.
 import {
-  Signature, SigningKey, Transaction, TypedDataEncoder, computeAddress, decodeRlp, encodeRlp, formatUnits, getAddress,
-  getBytes, hashMessage, keccak256, parseUnits, version,
+  AbiCoder, FunctionFragment, Indexed, Interface, ParamType, Result, Signature, SigningKey, Transaction, TypedDataEncoder, computeAddress,
+  decodeRlp, encodeRlp, formatUnits, getAddress, getBytes, hashMessage, keccak256, parseUnits, version,
 } from "ethers";
+
+const abiCoder = AbiCoder.defaultAbiCoder();
+
+// ABI values travel as JSON: integers as decimal strings, bytes as 0x hex, arrays and tuples as arrays.
+function toEthers(param, value) {
+  if (param.isArray()) return value.map((v) => toEthers(param.arrayChildren, v));
+  if (param.isTuple()) return value.map((v, i) => toEthers(param.components[i], v));
+  if (param.baseType.startsWith("uint") || param.baseType.startsWith("int")) return BigInt(value);
+  return value;
+}
+
+function fromEthers(value) {
+  if (value instanceof Indexed) return { hash: value.hash };
+  if (value instanceof Result || Array.isArray(value)) return Array.from(value, fromEthers);
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}
+
+function attempt(f) {
+  try {
+    return f();
+  } catch (error) {
+    return { error: String(error?.shortMessage ?? error?.message ?? error) };
+  }
+}
 
 function big(value) {
   return value === null || value === undefined ? undefined : BigInt(value);
@@ -76,6 +101,31 @@ const ops = {
       signed: tx.serialized,
       hash: tx.hash,
       from: tx.from,
+    };
+  },
+
+  // Encodes c.values as the tuple of c.types, decodes c.ours (our encoding of the same values), and gives the
+  // canonical signature and selector of c.function (a JSON ABI fragment taking those types).
+  abi: (c) => {
+    const params = c.types.map((t) => ParamType.from(t));
+    const fragment = FunctionFragment.from(c.function);
+    return {
+      encoded: abiCoder.encode(params, c.values.map((v, i) => toEthers(params[i], v))),
+      decoded: attempt(() => fromEthers(abiCoder.decode(params, c.ours))),
+      signature: fragment.format("sighash"),
+      selector: fragment.selector,
+    };
+  },
+
+  // Encodes a log of c.event (a JSON ABI fragment) for c.values, and decodes our log (c.topics, c.data).
+  "abi-event": (c) => {
+    const iface = new Interface([c.event]);
+    const fragment = iface.fragments[0];
+    const values = c.values.map((v, i) => toEthers(fragment.inputs[i], v));
+    return {
+      encoded: attempt(() => iface.encodeEventLog(fragment, values)),
+      decoded: attempt(() => fromEthers(iface.decodeEventLog(fragment, c.data, c.topics))),
+      topic: fragment.topicHash,
     };
   },
 

@@ -4,31 +4,33 @@ namespace TcrToolkit.Ethereum.Tests.Differential;
 
 /// <summary>
 /// Seed and size of the differential run. <c>TCR_DIFF_SEED</c> reproduces a run; <c>TCR_DIFF_CASES</c> sets the total
-/// number of cases across all categories (default 12,000).
+/// number of cases across all categories (default 16,000: 12,000 for the primitives and 4,000 for the ABI).
 /// </summary>
 public static class DifferentialSettings
 {
-    public const int DefaultTotalCases = 12_000;
+    public const int DefaultTotalCases = 16_000;
 
     public static readonly int Seed = ReadInt("TCR_DIFF_SEED") ?? Random.Shared.Next();
 
     public static readonly int TotalCases = ReadInt("TCR_DIFF_CASES") ?? DefaultTotalCases;
 
-    /// <summary>Per-category share of <see cref="TotalCases"/>, in percent; they add up to 100.</summary>
+    /// <summary>Per-category share of <see cref="TotalCases"/>, in basis points; they add up to 10,000.</summary>
     public static readonly IReadOnlyDictionary<string, int> Shares = new Dictionary<string, int>
     {
-        ["rlp"] = 22,
-        ["eip55"] = 14,
-        ["sign"] = 8,
-        ["tx-legacy"] = 10,
-        ["tx-eip2930"] = 10,
-        ["tx-eip1559"] = 10,
-        ["eip712"] = 18,
-        ["units"] = 4,
-        ["personal"] = 4,
+        ["rlp"] = 1650,
+        ["eip55"] = 1050,
+        ["sign"] = 600,
+        ["tx-legacy"] = 750,
+        ["tx-eip2930"] = 750,
+        ["tx-eip1559"] = 750,
+        ["eip712"] = 1350,
+        ["units"] = 300,
+        ["personal"] = 300,
+        ["abi"] = 1500,
+        ["abi-event"] = 1000,
     };
 
-    public static int CasesFor(string category) => Math.Max(1, TotalCases * Shares[category] / 100);
+    public static int CasesFor(string category) => Math.Max(1, (int)((long)TotalCases * Shares[category] / 10_000));
 
     /// <summary>A category's own seed, so that each category reproduces on its own.</summary>
     public static int SeedFor(string category)

@@ -11,7 +11,7 @@ namespace TcrToolkit.Ethereum.Tests.Differential;
 /// <c>TCR_DIFF_SEED</c> (and <c>TCR_DIFF_CASES</c>) to reproduce it.
 /// </summary>
 [Trait("Category", "Differential")]
-public sealed class EthersDifferentialTests(EthersOracle oracle, ITestOutputHelper output) : IClassFixture<EthersOracle>
+public sealed partial class EthersDifferentialTests(EthersOracle oracle, ITestOutputHelper output) : IClassFixture<EthersOracle>
 {
     private const int MaxReportedMismatches = 5;
 

@@ -1,7 +1,7 @@
 // The ethers v6 half of the side-by-side speed run: same inputs, same method as the C# half
 // (warm up, five one-second rounds, median operations per second). Prints one JSON object.
 import { readFileSync } from "node:fs";
-import { Wallet, keccak256, getBytes } from "ethers";
+import { Wallet, keccak256, getBytes, Interface, Transaction } from "ethers";
 
 const inputs = JSON.parse(readFileSync(process.argv[2], "utf8"));
 
@@ -39,14 +39,22 @@ const tx = {
 };
 // Wallet.signTransaction is async only in its API; the work (populate-free Transaction.from + sign + serialize) is
 // synchronous, so measure that work directly.
-import { Transaction } from "ethers";
 const signEip1559 = () => {
   const t = Transaction.from(tx);
   t.signature = wallet.signingKey.sign(t.unsignedHash);
   return t.serialized;
 };
 
+const iface = new Interface([`event ${inputs.logEvent}`]);
+const log = { topics: inputs.logTopics, data: inputs.logData };
+const decodeLog = () => {
+  const parsed = iface.parseLog(log);
+  return [parsed.args.nodeId, parsed.args.owner, parsed.args.deposit, parsed.args.applicationEnd, parsed.args.enr];
+};
+
 console.log(JSON.stringify({
+  decodeLog: measure(decodeLog),
+  decodedLog: decodeLog()[4],
   keccak32: measure(() => keccak256(keccakInput)),
   signEip1559: measure(signEip1559),
   signedEip1559: signEip1559(),

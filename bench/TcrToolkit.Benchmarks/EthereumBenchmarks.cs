@@ -11,6 +11,9 @@ public class EthereumBenchmarks : IDisposable
     [Benchmark(Description = "keccak256(32 bytes)")]
     public byte Keccak32() => _operations.Keccak32();
 
+    [Benchmark(Description = "decode registry log from JSON-RPC hex")]
+    public int DecodeLog() => _operations.DecodeLog().Enr.Length;
+
     [Benchmark(Description = "sign + serialize EIP-1559 tx")]
     public int SignEip1559() => _operations.SignEip1559();
 

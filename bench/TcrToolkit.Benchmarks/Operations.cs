@@ -10,6 +10,8 @@ internal sealed class Operations : IDisposable
     private readonly Eip1559Transaction _transaction;
     private readonly byte[] _keccakInput;
     private readonly byte[] _keccakOutput = new byte[32];
+    private readonly string[] _logTopics;
+    private readonly string _logData;
 
     public Operations(BenchmarkInputs inputs)
     {
@@ -26,7 +28,12 @@ internal sealed class Operations : IDisposable
             Data = Hex.Decode(inputs.Data),
         };
         _keccakInput = Hex.Decode(inputs.Keccak32);
+        _logTopics = inputs.LogTopics;
+        _logData = inputs.LogData;
     }
+
+    /// <summary>Decode a registry-shaped log from its JSON-RPC hex form into typed values.</summary>
+    public RegistryLog DecodeLog() => RegistryLogs.Decode(_logTopics, _logData);
 
     /// <summary>Keccak-256 of 32 bytes into a reused buffer: no allocation.</summary>
     public byte Keccak32()

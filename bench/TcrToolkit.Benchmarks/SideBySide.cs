@@ -17,6 +17,9 @@ internal static class SideBySide
         {
             ["keccak32"] = Measure(() => operations.Keccak32()),
             ["signEip1559"] = Measure(() => operations.SignEip1559()),
+            ["decodeLog"] = Measure(() => operations.DecodeLog()),
+            ["decodedLog"] = operations.DecodeLog().Enr,
+            ["decodeLogAllocatedBytesPerOp"] = AllocatedPerOp(() => operations.DecodeLog()),
             ["signedEip1559"] = operations.SignedEip1559Hex(),
             ["keccak32AllocatedBytesPerOp"] = AllocatedPerOp(() => operations.Keccak32()),
         };

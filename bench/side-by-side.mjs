@@ -1,7 +1,7 @@
 // Speed of our Ethereum layer against ethers v6, measured in one run, on one core each, on the same inputs.
-// Usage: node bench/side-by-side.mjs [--out bench/speed-report.md]
+// Usage: node bench/side-by-side.mjs [--out bench/speed-report.md] [--readme README.md]
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,3 +57,14 @@ const table = lines.join("\n");
 console.log(table + "\n\n" + meta);
 const outIndex = process.argv.indexOf("--out");
 if (outIndex > 0) writeFileSync(process.argv[outIndex + 1], `# Speed against ethers v6\n\n${meta}\n\n${table}\n`);
+const readmeIndex = process.argv.indexOf("--readme");
+if (readmeIndex > 0) {
+  const readme = process.argv[readmeIndex + 1];
+  const text = readFileSync(readme, "utf8");
+  const start = "<!-- speed-table:start -->";
+  const end = "<!-- speed-table:end -->";
+  if (!text.includes(start) || !text.includes(end)) throw new Error(`${readme} has no ${start} … ${end} markers.`);
+  writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + `\n${meta}\n\n${table}\n` + text.slice(text.indexOf(end)));
+}
+const missed = rows.filter(([, key, target]) => ours[key] / ethers[key] < target).map(([label]) => label);
+console.log(missed.length ? `targets missed: ${missed.join("; ")}` : "targets met");

@@ -1,6 +1,6 @@
 namespace TcrToolkit.Ethereum.Wallets;
 
-/// <summary>Opens the data files embedded under <c>Wallets/</c> (word list, NFKD table).</summary>
+/// <summary>Opens the data files embedded under <c>Wallets/</c> (word list, Unicode normalisation table).</summary>
 internal static class EmbeddedResources
 {
     public static Stream Open(string name) =>

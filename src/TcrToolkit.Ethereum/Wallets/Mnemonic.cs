@@ -186,7 +186,7 @@ public sealed class Mnemonic : IDisposable
         {
             "mnemonic".CopyTo(salted);
             passphrase.CopyTo(salted.AsSpan(8));
-            salt = Nfkd.ToUtf8(salted, nameof(passphrase));
+            salt = UnicodeNormalization.ToNfkdUtf8(salted, nameof(passphrase));
             var generator = new Pkcs5S2ParametersGenerator(new Sha512Digest());
             generator.Init(phrase, salt, SeedIterations);
             return ((KeyParameter)generator.GenerateDerivedMacParameters(SeedSize * 8)).GetKey();
@@ -223,7 +223,7 @@ public sealed class Mnemonic : IDisposable
 
     private static string Normalize(ReadOnlySpan<char> word)
     {
-        var utf8 = Nfkd.ToUtf8(word, nameof(word));
+        var utf8 = UnicodeNormalization.ToNfkdUtf8(word, nameof(word));
         try
         {
             return Encoding.UTF8.GetString(utf8).ToLowerInvariant();

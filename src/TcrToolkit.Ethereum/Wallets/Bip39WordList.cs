@@ -11,6 +11,9 @@ internal static class Bip39WordList
 
     public static bool TryGetIndex(string word, out int index) => s_english.Value.Indices.TryGetValue(word, out index);
 
+    public static bool TryGetIndex(ReadOnlySpan<char> word, out int index) =>
+        s_english.Value.Indices.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(word, out index);
+
     private static (string[], Dictionary<string, int>) Load()
     {
         using var reader = new StreamReader(EmbeddedResources.Open("english.txt"));

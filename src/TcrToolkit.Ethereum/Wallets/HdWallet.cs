@@ -74,12 +74,11 @@ public sealed class HdWallet : IDisposable
     public PrivateKey DeriveAccount(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ExtendedPrivateKey accounts;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            accounts = _accounts ??= _master.Derive(HdPath.EthereumAccounts);
-            using var child = accounts.DeriveChild((uint)index);
+            _accounts ??= _master.Derive(HdPath.EthereumAccounts);
+            using var child = _accounts.DeriveChild((uint)index);
             return child.ToPrivateKey();
         }
     }

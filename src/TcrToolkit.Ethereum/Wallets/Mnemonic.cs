@@ -113,8 +113,7 @@ public sealed class Mnemonic : IDisposable
             for (var i = 0; i < count; i++)
             {
                 var word = phrase[ranges[i]];
-                var normalized = Normalize(word);
-                if (!Bip39WordList.TryGetIndex(normalized, out var index))
+                if (!TryGetWordIndex(word, out var index))
                 {
                     throw new MnemonicFormatException(
                         $"Word {i + 1} of {count} ('{word}') is not in the BIP-39 English word list; check its spelling.", i);
@@ -179,7 +178,7 @@ public sealed class Mnemonic : IDisposable
     public byte[] ComputeSeed(ReadOnlySpan<char> passphrase = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var phrase = Encoding.ASCII.GetBytes(GetPhrase()); // English words are ASCII, so already NFKD.
+        var phrase = PhraseBytes(); // English words are ASCII, so already NFKD.
         var salted = new char[8 + passphrase.Length];
         byte[]? salt = null;
         try
@@ -221,17 +220,53 @@ public sealed class Mnemonic : IDisposable
 
     private static short[] NewWordArray(int count) => GC.AllocateArray<short>(count, pinned: true);
 
-    private static string Normalize(ReadOnlySpan<char> word)
+    // Looks a word up after NFKD and lower-casing. ASCII words (all valid ones) are lower-cased on the stack and looked
+    // up without allocating a string that could not be zeroed.
+    private static bool TryGetWordIndex(ReadOnlySpan<char> word, out int index)
     {
+        if (word.Length <= 16 && Ascii.IsValid(word))
+        {
+            Span<char> lower = stackalloc char[word.Length];
+            Ascii.ToLower(word, lower, out _);
+            var found = Bip39WordList.TryGetIndex(lower, out index);
+            lower.Clear();
+            return found;
+        }
+
         var utf8 = UnicodeNormalization.ToNfkdUtf8(word, nameof(word));
         try
         {
-            return Encoding.UTF8.GetString(utf8).ToLowerInvariant();
+            return Bip39WordList.TryGetIndex(Encoding.UTF8.GetString(utf8).ToLowerInvariant(), out index);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(utf8);
         }
+    }
+
+    // The phrase as ASCII bytes (words joined by single spaces), built without an intermediate string.
+    private byte[] PhraseBytes()
+    {
+        var words = Bip39WordList.English;
+        var length = _words.Length - 1;
+        foreach (var w in _words)
+        {
+            length += words[w].Length;
+        }
+
+        var bytes = new byte[length];
+        var offset = 0;
+        for (var i = 0; i < _words.Length; i++)
+        {
+            if (i > 0)
+            {
+                bytes[offset++] = (byte)' ';
+            }
+
+            offset += Encoding.ASCII.GetBytes(words[_words[i]], bytes.AsSpan(offset));
+        }
+
+        return bytes;
     }
 
     // Writes the entropy into destination and reports whether the checksum bits match it.

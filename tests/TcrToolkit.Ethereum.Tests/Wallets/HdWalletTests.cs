@@ -116,12 +116,12 @@ public sealed class HdWalletTests
 
         if (text.StartsWith("xpub", StringComparison.Ordinal))
         {
-            asPublic.Should().Throw<ExtendedKeyFormatException>().WithMessage($"*{reason}*");
+            asPublic.Should().Throw<ExtendedKeyFormatException>().WithMessage($"*{reason}*").Which.Message.Should().NotContain(text[4..]);
             asPrivate.Should().Throw<ExtendedKeyFormatException>();
         }
         else
         {
-            asPrivate.Should().Throw<ExtendedKeyFormatException>().WithMessage($"*{reason}*");
+            asPrivate.Should().Throw<ExtendedKeyFormatException>().WithMessage($"*{reason}*").Which.Message.Should().NotContain(text[4..]);
             asPublic.Should().Throw<ExtendedKeyFormatException>();
         }
     }

@@ -100,6 +100,16 @@ public sealed class MnemonicTests
         mnemonic.GetPhrase().Should().Be(Abandon12);
     }
 
+    [Fact]
+    public void Parse_FullWidthWords_AreNfkdNormalised()
+    {
+        var fullWidth = string.Concat("abandon".Select(c => (char)(c - 'a' + '\uff41')));
+
+        using var mnemonic = Mnemonic.Parse(string.Join(' ', Enumerable.Repeat(fullWidth, 11)) + " about");
+
+        mnemonic.GetPhrase().Should().Be(Abandon12);
+    }
+
     [Theory]
     [InlineData("", 0)]
     [InlineData("abandon", 1)]

@@ -39,6 +39,7 @@ public static class Keystore
     /// The document is not valid keystore v3 JSON, uses an unsupported KDF or cipher, has bad hex or wrong lengths,
     /// or its <c>address</c> does not match the decrypted key.
     /// </exception>
+    /// <exception cref="ArgumentException"><paramref name="password"/> holds an unpaired UTF-16 surrogate.</exception>
     public static PrivateKey Decrypt(string json, ReadOnlySpan<char> password)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -97,6 +98,7 @@ public static class Keystore
     /// <paramref name="scrypt"/> is the invalid default value, or has r = 1 with N ≥ 2^16, which RFC 7914 forbids and
     /// ethers cannot read (such files are still read, for the published test vector and geth).
     /// </exception>
+    /// <exception cref="ArgumentException"><paramref name="password"/> holds an unpaired UTF-16 surrogate.</exception>
     /// <exception cref="ObjectDisposedException"><paramref name="key"/> has been disposed.</exception>
     public static string Encrypt(PrivateKey key, ReadOnlySpan<char> password, ScryptParameters? scrypt = null)
     {

@@ -141,6 +141,9 @@ const ops = {
   },
 };
 
+import { walletOps } from "./wallet-ops.mjs";
+Object.assign(ops, walletOps);
+
 function answer(line) {
   let id = null;
   try {

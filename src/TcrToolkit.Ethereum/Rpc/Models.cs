@@ -104,6 +104,9 @@ public sealed record CallRequest
     /// <summary>An EIP-1559 priority fee.</summary>
     public UInt256? MaxPriorityFeePerGas { get; init; }
 
+    /// <summary>An EIP-2930 access list; estimates include its cost. Empty lists are omitted.</summary>
+    public IReadOnlyList<AccessListEntry> AccessList { get; init; } = [];
+
     internal void WriteTo(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
@@ -147,6 +150,26 @@ public sealed record CallRequest
             writer.WriteHex("data", Data.Span);
         }
 
+        if (AccessList.Count > 0)
+        {
+            writer.WriteStartArray("accessList");
+            foreach (var entry in AccessList)
+            {
+                writer.WriteStartObject();
+                writer.WriteHex("address", entry.Address.AsSpan());
+                writer.WriteStartArray("storageKeys");
+                foreach (var key in entry.StorageKeys)
+                {
+                    writer.WriteBytes32Value(key);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndObject();
     }
 
@@ -154,7 +177,7 @@ public sealed record CallRequest
     public bool Equals(CallRequest? other) =>
         other is not null && From == other.From && To == other.To && Data.Span.SequenceEqual(other.Data.Span) &&
         Value == other.Value && Gas == other.Gas && GasPrice == other.GasPrice && MaxFeePerGas == other.MaxFeePerGas &&
-        MaxPriorityFeePerGas == other.MaxPriorityFeePerGas;
+        MaxPriorityFeePerGas == other.MaxPriorityFeePerGas && AccessList.SequenceEqual(other.AccessList);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(From, To, Data.Length, Value, Gas);

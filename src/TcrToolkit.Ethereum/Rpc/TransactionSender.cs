@@ -133,7 +133,11 @@ public sealed class TransactionSender
     /// <summary>The sending account.</summary>
     public Address Address { get; }
 
-    /// <summary>Fills, signs and sends a transaction; returns once the node has accepted it.</summary>
+    /// <summary>
+    /// Fills, signs and sends a transaction; returns once the node has accepted it. A node that mines on submission
+    /// and reports a revert as the send's error (Hardhat) still counts as accepted: the revert surfaces from
+    /// <see cref="WaitForReceiptAsync"/>, as on any other node.
+    /// </summary>
     /// <exception cref="ContractRevertedException">Gas estimation reverted: the transaction would fail.</exception>
     /// <exception cref="RpcErrorException">The node rejected the transaction.</exception>
     /// <exception cref="RpcUnavailableException">The outcome is unknown; check the account's nonce before sending again.</exception>
@@ -158,6 +162,13 @@ public sealed class TransactionSender
                     var hash = await _client.SendRawTransactionAsync(signed, cancellationToken).ConfigureAwait(false);
                     _nonces.Next = nonce + 1;
                     return new SentTransaction(hash, signed);
+                }
+                catch (ContractRevertedException)
+                {
+                    // Automining development nodes (Hardhat) execute on submission and report a revert here, but the
+                    // transaction is mined all the same: its nonce is used, and the receipt carries the failure.
+                    _nonces.Next = nonce + 1;
+                    return new SentTransaction(signed.Hash, signed);
                 }
                 catch (RpcErrorException ex) when (IsAlreadyKnown(ex))
                 {
@@ -274,7 +285,7 @@ public sealed class TransactionSender
     private async Task<ulong> EstimateGasAsync(TransactionRequest request, CancellationToken cancellationToken)
     {
         var estimate = await _client.EstimateGasAsync(
-            new CallRequest { From = Address, To = request.To, Data = request.Data, Value = request.Value },
+            new CallRequest { From = Address, To = request.To, Data = request.Data, Value = request.Value, AccessList = request.AccessList },
             cancellationToken).ConfigureAwait(false);
         return checked(estimate + (estimate * (ulong)_options.GasMarginPercent / 100));
     }

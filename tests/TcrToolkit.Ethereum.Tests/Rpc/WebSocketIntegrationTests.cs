@@ -1,0 +1,114 @@
+using TcrToolkit.Ethereum.Rpc;
+
+namespace TcrToolkit.Ethereum.Tests.Rpc;
+
+public sealed class WebSocketIntegrationTests(HardhatNodeFixture node) : HardhatTest(node)
+{
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Calls_OverWebSocket_SingleAndBatch()
+    {
+        await using var ws = await RpcClient.ConnectWebSocketAsync(Node.WebSocketEndpoint);
+        var chainId = EthCalls.ChainId();
+        var blockNumber = EthCalls.BlockNumber();
+
+        (await ws.GetChainIdAsync()).Should().Be(31337UL);
+        await ws.SendBatchAsync([chainId, blockNumber]);
+
+        (await chainId.Task).Should().Be(31337UL);
+        (await blockNumber.Task).Should().Be(await Client.GetBlockNumberAsync());
+    }
+
+    [Fact]
+    public async Task LogsSubscription_StoreCalls_DeliversTheirLogsInOrder()
+    {
+        var probe = await DeployProbeAsync();
+        await using var ws = await RpcClient.ConnectWebSocketAsync(Node.WebSocketEndpoint);
+        await using var subscription = await ws.SubscribeLogsAsync(new LogFilter { Addresses = [probe], Topics = [[RpcProbeContract.ValueStoredTopic]] });
+        var sender = new TransactionSender(Client, Key, FastPolling());
+
+        var first = await sender.SendAndWaitAsync(new TransactionRequest { To = probe, Data = RpcProbeContract.Store(10) });
+        var second = await sender.SendAndWaitAsync(new TransactionRequest { To = probe, Data = RpcProbeContract.Store(20) });
+        var events = await TakeAsync(subscription, 2);
+
+        events.Should().OnlyContain(e => e.Kind == SubscriptionEventKind.Item);
+        events.Select(e => e.Value!).Should().Equal(first.Logs[0], second.Logs[0]);
+        subscription.Id.Should().NotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task NewHeadsSubscription_Mine_DeliversHeaderWithBaseFee()
+    {
+        await using var ws = await RpcClient.ConnectWebSocketAsync(Node.WebSocketEndpoint);
+        await using var heads = await ws.SubscribeNewHeadsAsync();
+
+        await Client.MineAsync();
+        var header = (await TakeAsync(heads, 1))[0].Value!;
+        var block = await Client.GetBlockAsync(BlockTag.Latest);
+
+        header.Number.Should().Be(block!.Number);
+        header.Hash.Should().Be(block.Hash);
+        header.ParentHash.Should().Be(block.ParentHash);
+        header.BaseFeePerGas.Should().Be(block.BaseFeePerGas);
+    }
+
+    [Fact]
+    public async Task Subscription_ConnectionDrops_ReconnectsResubscribesAndSignalsGap()
+    {
+        await using var proxy = new LoopbackTcpProxy(Node.Port);
+        var options = new WebSocketRpcTransportOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(200) };
+        await using var transport = await WebSocketRpcTransport.ConnectAsync(proxy.WebSocketEndpoint, options);
+        await using var ws = new RpcClient(transport, ownsTransport: false);
+        await using var heads = await ws.SubscribeNewHeadsAsync();
+        var firstId = heads.Id;
+        await Client.MineAsync();
+        var before = (await TakeAsync(heads, 1))[0];
+
+        proxy.DropConnections();
+        var gap = (await TakeAsync(heads, 1))[0];
+        await Client.MineAsync();
+        var after = (await TakeAsync(heads, 1))[0];
+
+        before.Kind.Should().Be(SubscriptionEventKind.Item);
+        gap.IsGap.Should().BeTrue();
+        after.Value!.Number.Should().Be(before.Value!.Number + 1);
+        transport.ReconnectCount.Should().Be(1);
+        heads.Id.Should().NotBeNull();
+        (await ws.GetChainIdAsync()).Should().Be(31337UL, "calls work again on the new connection");
+        _ = firstId;
+    }
+
+    [Fact]
+    public async Task Subscribe_OverHttp_IsNotSupported()
+    {
+        var act = () => Client.SubscribeNewHeadsAsync();
+
+        await act.Should().ThrowAsync<NotSupportedException>().WithMessage("*ConnectWebSocketAsync*");
+    }
+
+    [Fact]
+    public async Task Connect_NothingListening_ThrowsUnavailable()
+    {
+        var port = new LoopbackTcpProxy(Node.Port);
+        var closedEndpoint = port.WebSocketEndpoint;
+        await port.DisposeAsync();
+
+        var act = () => RpcClient.ConnectWebSocketAsync(closedEndpoint);
+
+        (await act.Should().ThrowAsync<RpcUnavailableException>()).Which.Endpoint.Should().Be($"ws://127.0.0.1:{closedEndpoint.Port}");
+    }
+
+    private static async Task<List<SubscriptionEvent<T>>> TakeAsync<T>(RpcSubscription<T> subscription, int count)
+    {
+        using var timeout = new CancellationTokenSource(EventTimeout);
+        var events = new List<SubscriptionEvent<T>>();
+        await using var enumerator = subscription.GetAsyncEnumerator(timeout.Token);
+        while (events.Count < count && await enumerator.MoveNextAsync())
+        {
+            events.Add(enumerator.Current);
+        }
+
+        return events;
+    }
+}

@@ -12,6 +12,12 @@ public sealed class FakeRpcErrorException(int code, string message, string? data
     public string? DataJson { get; } = dataJson;
 }
 
+/// <summary>Thrown by a fake node's responder to fail the whole HTTP exchange with a status code.</summary>
+public sealed class FakeHttpStatusException(HttpStatusCode status) : Exception($"HTTP {(int)status}")
+{
+    public HttpStatusCode Status { get; } = status;
+}
+
 /// <summary>
 /// An in-process fake node behind <see cref="HttpMessageHandler"/>: each request's calls go to <see cref="Respond"/>,
 /// which returns the raw JSON of the result or throws <see cref="FakeRpcErrorException"/>. Batches are answered in reverse order
@@ -65,18 +71,25 @@ public sealed class FakeRpcHandler : HttpMessageHandler
 
         using var document = JsonDocument.Parse(body);
         var root = document.RootElement;
-        if (root.ValueKind == JsonValueKind.Array)
+        try
         {
-            var answers = root.EnumerateArray().Select(Answer).ToList();
-            if (ReverseBatchOrder)
+            if (root.ValueKind == JsonValueKind.Array)
             {
-                answers.Reverse();
+                var answers = root.EnumerateArray().Select(Answer).ToList();
+                if (ReverseBatchOrder)
+                {
+                    answers.Reverse();
+                }
+
+                return Json("[" + string.Join(",", answers) + "]");
             }
 
-            return Json("[" + string.Join(",", answers) + "]");
+            return Json(Answer(root));
         }
-
-        return Json(Answer(root));
+        catch (FakeHttpStatusException fault)
+        {
+            return new HttpResponseMessage(fault.Status);
+        }
     }
 
     private string Answer(JsonElement call)

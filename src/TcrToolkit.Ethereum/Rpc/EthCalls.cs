@@ -119,9 +119,11 @@ public static class EthCalls
         isReadOnly: true);
 
     /// <summary><c>eth_getLogs</c>.</summary>
+    /// <exception cref="ArgumentException">The filter sets both a block hash and a range.</exception>
     public static RpcCall<IReadOnlyList<Log>> GetLogs(LogFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        filter.Validate();
         return new("eth_getLogs", w => filter.WriteTo(w, includeRange: true), e => RpcJson.List(e, Log.Parse), isReadOnly: true);
     }
 

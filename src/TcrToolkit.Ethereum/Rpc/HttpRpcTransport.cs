@@ -71,13 +71,13 @@ public sealed class HttpRpcTransport : IRpcTransport
             call.Id = Interlocked.Increment(ref _nextId);
         }
 
+        var body = RpcRequestWriter.WriteOrFail(calls);
         var method = calls.Count == 1 ? calls[0].Method : null;
         var timeout = RpcRequestWriter.TimeoutFor(calls, _requestTimeout);
         using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         try
         {
-            var body = RpcRequestWriter.Write(calls);
             using var request = new HttpRequestMessage(HttpMethod.Post, _address)
             {
                 Content = new ReadOnlyMemoryContent(body.WrittenMemory),

@@ -16,6 +16,7 @@ public interface IRpcTransport : IAsyncDisposable
 
     /// <summary>Sends the calls in one request and completes each of them; await each call's task for its outcome.</summary>
     /// <exception cref="InvalidOperationException">A call was already sent.</exception>
+    /// <exception cref="ArgumentException">A call's parameters could not be written (the calls fail with it too).</exception>
     Task SendAsync(IReadOnlyList<RpcCall> calls, CancellationToken cancellationToken = default);
 }
 
@@ -62,6 +63,24 @@ internal static class RpcRequestWriter
 
         writer.Flush();
         return buffer;
+    }
+
+    /// <summary>Writes the request body; if a call's parameters cannot be written, fails every call and rethrows.</summary>
+    public static ArrayBufferWriter<byte> WriteOrFail(IReadOnlyList<RpcCall> calls)
+    {
+        try
+        {
+            return Write(calls);
+        }
+        catch (Exception ex)
+        {
+            foreach (var call in calls)
+            {
+                call.SetException(ex);
+            }
+
+            throw;
+        }
     }
 
     public static TimeSpan TimeoutFor(IReadOnlyList<RpcCall> calls, TimeSpan fallback)

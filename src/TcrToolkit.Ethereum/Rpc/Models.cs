@@ -281,13 +281,19 @@ public sealed record LogFilter
     /// <summary>A single block by hash, instead of a range.</summary>
     public Bytes32? BlockHash { get; init; }
 
-    internal void WriteTo(Utf8JsonWriter writer, bool includeRange)
+    /// <summary>Checks that the filter is consistent.</summary>
+    /// <exception cref="ArgumentException">Both a block hash and a block range are set.</exception>
+    public void Validate()
     {
         if (BlockHash is not null && (FromBlock is not null || ToBlock is not null))
         {
             throw new ArgumentException("A log filter takes either a BlockHash or a FromBlock/ToBlock range, not both.");
         }
+    }
 
+    internal void WriteTo(Utf8JsonWriter writer, bool includeRange)
+    {
+        Validate();
         writer.WriteStartObject();
         if (Addresses.Count == 1)
         {

@@ -229,6 +229,7 @@ public sealed class RpcClient : IAsyncDisposable
     public Task<RpcSubscription<Log>> SubscribeLogsAsync(LogFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        filter.Validate();
         return SubscriptionTransport.SubscribeAsync("logs", w => filter.WriteTo(w, includeRange: false), Log.Parse, cancellationToken);
     }
 

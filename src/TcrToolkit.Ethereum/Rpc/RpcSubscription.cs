@@ -59,7 +59,7 @@ internal abstract class SubscriptionState
 public sealed class RpcSubscription<T> : IAsyncEnumerable<SubscriptionEvent<T>>, IAsyncDisposable
 {
     private readonly Channel<SubscriptionEvent<T>> _events =
-        Channel.CreateUnbounded<SubscriptionEvent<T>>(new UnboundedChannelOptions { SingleWriter = true });
+        Channel.CreateUnbounded<SubscriptionEvent<T>>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
     private readonly Func<SubscriptionState, ValueTask> _unsubscribe;
     private int _disposed;

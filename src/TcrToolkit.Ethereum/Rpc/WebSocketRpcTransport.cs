@@ -97,6 +97,11 @@ public sealed class WebSocketRpcTransport : IRpcSubscriptionTransport
         {
             call.MarkSent();
             call.Id = Interlocked.Increment(ref _nextId);
+        }
+
+        var body = RpcRequestWriter.WriteOrFail(calls);
+        foreach (var call in calls)
+        {
             _pending[call.Id] = call;
         }
 
@@ -107,7 +112,6 @@ public sealed class WebSocketRpcTransport : IRpcSubscriptionTransport
         try
         {
             var socket = await Volatile.Read(ref _connected).Task.WaitAsync(linked.Token).ConfigureAwait(false);
-            var body = RpcRequestWriter.Write(calls);
             await _sendGate.WaitAsync(linked.Token).ConfigureAwait(false);
             try
             {
@@ -166,7 +170,7 @@ public sealed class WebSocketRpcTransport : IRpcSubscriptionTransport
 
         try
         {
-            await SubscribeStateAsync(subscription.State, cancellationToken).ConfigureAwait(false);
+            await SubscribeStateAsync(subscription.State, renewal: false, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -215,10 +219,10 @@ public sealed class WebSocketRpcTransport : IRpcSubscriptionTransport
         _sendGate.Dispose();
     }
 
-    private async Task SubscribeStateAsync(SubscriptionState state, CancellationToken cancellationToken)
+    private async Task SubscribeStateAsync(SubscriptionState state, bool renewal, CancellationToken cancellationToken)
     {
-        // The node's answer is parsed on the receive loop, so the id is registered before any notification for it
-        // can be dispatched.
+        // The node's answer is parsed on the receive loop, so the id is registered (and, on renewal, the gap is marked)
+        // before any notification for it can be dispatched.
         var call = new RpcCall<string>(
             "eth_subscribe",
             w =>
@@ -231,7 +235,13 @@ public sealed class WebSocketRpcTransport : IRpcSubscriptionTransport
                 var id = e.GetString() ?? throw new FormatException("The subscription id is null.");
                 if (state.ServerId is { } old)
                 {
-                    _byServerId.TryRemove(old, out _);
+                    // Only this state's own entry: a new connection may have given its old id to another subscription.
+                    _byServerId.TryRemove(new KeyValuePair<string, SubscriptionState>(old, state));
+                }
+
+                if (renewal)
+                {
+                    state.SignalReconnected();
                 }
 
                 state.ServerId = id;
@@ -300,6 +310,7 @@ public sealed class WebSocketRpcTransport : IRpcSubscriptionTransport
             }
 
             socket.Dispose();
+            _byServerId.Clear(); // subscription ids belong to the connection that issued them
             FailPending($"The WebSocket connection to {Endpoint} was lost before the answer arrived.");
             if (token.IsCancellationRequested)
             {
@@ -318,15 +329,15 @@ public sealed class WebSocketRpcTransport : IRpcSubscriptionTransport
         List<SubscriptionState> states;
         lock (_subscriptionsGate)
         {
-            states = [.. _subscriptions];
+            // Subscriptions still waiting for their first id subscribe on the new connection by themselves.
+            states = [.. _subscriptions.Where(s => s.ServerId is not null)];
         }
 
         foreach (var state in states)
         {
             try
             {
-                await SubscribeStateAsync(state, _disposal.Token).ConfigureAwait(false);
-                state.SignalReconnected();
+                await SubscribeStateAsync(state, renewal: true, _disposal.Token).ConfigureAwait(false);
             }
             catch (RpcUnavailableException)
             {

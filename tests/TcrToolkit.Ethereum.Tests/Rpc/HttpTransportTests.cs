@@ -300,6 +300,17 @@ public sealed class HttpTransportTests
         await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*already sent*");
     }
 
+    [Fact]
+    public async Task GetLogs_BlockHashAndRange_RejectedBeforeSending()
+    {
+        var (client, handler) = Create();
+
+        var act = () => client.GetLogsAsync(new LogFilter { BlockHash = Keccak256.HashUtf8("block"), ToBlock = BlockTag.Latest });
+
+        await act.Should().ThrowAsync<ArgumentException>();
+        handler.RequestCount.Should().Be(0);
+    }
+
     private sealed class ProbeDecoder : IRevertDecoder
     {
         public DecodedRevert? Decode(ReadOnlySpan<byte> revertData) =>

@@ -61,7 +61,6 @@ public sealed class WebSocketIntegrationTests(HardhatNodeFixture node) : Hardhat
         await using var transport = await WebSocketRpcTransport.ConnectAsync(proxy.WebSocketEndpoint, options);
         await using var ws = new RpcClient(transport, ownsTransport: false);
         await using var heads = await ws.SubscribeNewHeadsAsync();
-        var firstId = heads.Id;
         await Client.MineAsync();
         var before = (await TakeAsync(heads, 1))[0];
 
@@ -76,7 +75,6 @@ public sealed class WebSocketIntegrationTests(HardhatNodeFixture node) : Hardhat
         transport.ReconnectCount.Should().Be(1);
         heads.Id.Should().NotBeNull();
         (await ws.GetChainIdAsync()).Should().Be(31337UL, "calls work again on the new connection");
-        _ = firstId;
     }
 
     [Fact]

@@ -101,6 +101,13 @@ public sealed class HttpRpcTransport : IRpcTransport
                 $"{method ?? $"A batch of {calls.Count} calls"} to {Endpoint} got no answer within {timeout.TotalSeconds:0.###} s.",
                 Endpoint, method, ex, isTimeout: true));
         }
+        catch (OperationCanceledException ex)
+        {
+            // The HttpClient's own Timeout fired (an injected client may keep its 100 s default).
+            Fail(calls, new RpcUnavailableException(
+                $"{method ?? $"A batch of {calls.Count} calls"} to {Endpoint} was cut off by the HttpClient's timeout.",
+                Endpoint, method, ex, isTimeout: true));
+        }
         catch (HttpRequestException ex)
         {
             Fail(calls, new RpcUnavailableException(

@@ -190,6 +190,26 @@ public sealed class HttpTransportTests
     }
 
     [Fact]
+    public async Task SendAsync_InjectedHttpClientTimeout_ThrowsUnavailableTimeout()
+    {
+        var handler = new FakeRpcHandler
+        {
+            Override = async (_, _, ct) =>
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+                return FakeRpcHandler.Json("{}");
+            },
+        };
+        await using var client = new RpcClient(
+            new HttpRpcTransport(Endpoint, new HttpClient(handler) { Timeout = TimeSpan.FromMilliseconds(100) }),
+            new RpcClientOptions { MaxReadRetries = 0 });
+
+        var act = () => client.GetChainIdAsync();
+
+        (await act.Should().ThrowAsync<RpcUnavailableException>()).Which.IsTimeout.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task SendAsync_CallerCancels_ThrowsOperationCanceled()
     {
         var (client, handler) = Create();

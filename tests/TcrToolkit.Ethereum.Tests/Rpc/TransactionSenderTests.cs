@@ -108,6 +108,24 @@ public sealed class TransactionSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task Send_NodeRejects_ErrorNeverContainsTheKeyAndNonceIsKept()
+    {
+        var sender = new TransactionSender(Client, _key);
+        var original = _handler.Respond;
+        _handler.Respond = (method, parameters) => method == "eth_sendRawTransaction"
+            ? throw new FakeRpcErrorException(-32000, "insufficient funds for gas * price + value")
+            : original(method, parameters);
+
+        var act = () => sender.SendAsync(new TransactionRequest { To = Recipient, Value = EthUnits.ParseEther("1000000") });
+
+        var error = (await act.Should().ThrowAsync<RpcErrorException>()).Which;
+        error.ToString().Should().NotContain(HardhatNodeFixture.Account0Key[2..]);
+        sender.ToString().Should().NotContain(HardhatNodeFixture.Account0Key[2..]);
+        _handler.Respond = original;
+        (await sender.SendAsync(new TransactionRequest { To = Recipient })).Nonce.Should().Be(5, "a rejected transaction uses no nonce");
+    }
+
+    [Fact]
     public async Task WaitForReceipt_NeverMined_TimesOutOnTheFakeClock()
     {
         var sender = new TransactionSender(Client, _key, new TransactionSenderOptions { ReceiptTimeout = TimeSpan.FromMinutes(1), PollInterval = TimeSpan.FromSeconds(5) });

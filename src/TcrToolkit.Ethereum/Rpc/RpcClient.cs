@@ -186,6 +186,9 @@ public sealed class RpcClient : IAsyncDisposable
     /// <summary>Submits a signed transaction; never retried, because a repeat could be a second send.</summary>
     /// <exception cref="RpcUnavailableException">The outcome is unknown: the node may or may not have received it.</exception>
     /// <exception cref="RpcErrorException">The node rejected it (bad nonce, fees, balance…).</exception>
+    /// <exception cref="ContractRevertedException">
+    /// An automining development node (Hardhat) executed it on submission and it reverted; it is mined all the same.
+    /// </exception>
     public Task<Bytes32> SendRawTransactionAsync(SignedTransaction transaction, CancellationToken cancellationToken = default) =>
         SendAsync(() => EthCalls.SendRawTransaction(transaction), cancellationToken);
 

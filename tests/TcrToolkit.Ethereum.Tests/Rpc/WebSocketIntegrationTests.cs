@@ -89,12 +89,14 @@ public sealed class WebSocketIntegrationTests(HardhatNodeFixture node) : Hardhat
     public async Task Connect_NothingListening_ThrowsUnavailable()
     {
         var port = new LoopbackTcpProxy(Node.Port);
-        var closedEndpoint = port.WebSocketEndpoint;
+        var closedPort = port.WebSocketEndpoint.Port;
         await port.DisposeAsync();
 
-        var act = () => RpcClient.ConnectWebSocketAsync(closedEndpoint);
+        var act = () => RpcClient.ConnectWebSocketAsync(new Uri($"ws://alice:s3cret@127.0.0.1:{closedPort}/API-KEY-9"));
 
-        (await act.Should().ThrowAsync<RpcUnavailableException>()).Which.Endpoint.Should().Be($"ws://127.0.0.1:{closedEndpoint.Port}");
+        var error = (await act.Should().ThrowAsync<RpcUnavailableException>()).Which;
+        error.Endpoint.Should().Be($"ws://127.0.0.1:{closedPort}/…");
+        error.ToString().Should().NotContainAny("s3cret", "alice", "API-KEY-9");
     }
 
     private static async Task<List<SubscriptionEvent<T>>> TakeAsync<T>(RpcSubscription<T> subscription, int count)

@@ -25,6 +25,9 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
 
     public Uri WebSocketEndpoint { get; }
 
+    /// <summary>While set, bytes are held back in both directions (a stalled network), without closing anything.</summary>
+    public bool Paused { get; set; }
+
     /// <summary>Closes every relayed connection; new connections are still accepted.</summary>
     public void DropConnections()
     {
@@ -88,7 +91,19 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     {
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), _stop.Token);
+            var buffer = new byte[16 * 1024];
+            var source = from.GetStream();
+            var target = to.GetStream();
+            int read;
+            while ((read = await source.ReadAsync(buffer, _stop.Token)) > 0)
+            {
+                while (Paused)
+                {
+                    await Task.Delay(10, _stop.Token);
+                }
+
+                await target.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException or InvalidOperationException)
         {

@@ -78,6 +78,44 @@ public sealed class WebSocketIntegrationTests(HardhatNodeFixture node) : Hardhat
     }
 
     [Fact]
+    public async Task Call_StalledConnection_TimesOutAsUnavailable()
+    {
+        await using var proxy = new LoopbackTcpProxy(Node.Port);
+        await using var ws = await RpcClient.ConnectWebSocketAsync(
+            proxy.WebSocketEndpoint, new RpcClientOptions { MaxReadRetries = 0 }, new WebSocketRpcTransportOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        (await ws.GetChainIdAsync()).Should().Be(31337UL);
+        proxy.Paused = true;
+
+        var act = () => ws.GetBlockNumberAsync();
+
+        var error = (await act.Should().ThrowAsync<RpcUnavailableException>()).Which;
+        error.IsTimeout.Should().BeTrue();
+        error.Method.Should().Be("eth_blockNumber");
+        proxy.Paused = false;
+    }
+
+    [Fact]
+    public async Task Call_InFlightWhenConnectionDrops_FailsAsUnavailableAndRetriedReadSucceeds()
+    {
+        await using var proxy = new LoopbackTcpProxy(Node.Port);
+        var transportOptions = new WebSocketRpcTransportOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50) };
+        await using var noRetry = await RpcClient.ConnectWebSocketAsync(proxy.WebSocketEndpoint, new RpcClientOptions { MaxReadRetries = 0 }, transportOptions);
+        await using var withRetry = await RpcClient.ConnectWebSocketAsync(proxy.WebSocketEndpoint, new RpcClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(100) }, transportOptions);
+        (await noRetry.GetChainIdAsync()).Should().Be(31337UL);
+        (await withRetry.GetChainIdAsync()).Should().Be(31337UL);
+        proxy.Paused = true;
+
+        var failing = noRetry.GetBlockNumberAsync();
+        var retried = withRetry.GetBlockNumberAsync();
+        await Task.Delay(100);
+        proxy.DropConnections();
+        proxy.Paused = false;
+
+        (await failing.Awaiting(t => t).Should().ThrowAsync<RpcUnavailableException>()).Which.IsTimeout.Should().BeFalse();
+        (await retried.WaitAsync(TimeSpan.FromSeconds(20))).Should().Be(await Client.GetBlockNumberAsync());
+    }
+
+    [Fact]
     public async Task Subscribe_OverHttp_IsNotSupported()
     {
         var act = () => Client.SubscribeNewHeadsAsync();

@@ -100,6 +100,12 @@ public sealed class WebSocketRpcTransport : IRpcSubscriptionTransport
         }
 
         var body = RpcRequestWriter.WriteOrFail(calls);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Fail(calls, new RpcUnavailableException($"The WebSocket transport to {Endpoint} was disposed.", Endpoint, calls.Count == 1 ? calls[0].Method : null));
+            return;
+        }
+
         foreach (var call in calls)
         {
             _pending[call.Id] = call;

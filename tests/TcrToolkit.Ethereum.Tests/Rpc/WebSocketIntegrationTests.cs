@@ -116,6 +116,20 @@ public sealed class WebSocketIntegrationTests(HardhatNodeFixture node) : Hardhat
     }
 
     [Fact]
+    public async Task Call_AfterDispose_FailsAsUnavailableAndStreamsEnd()
+    {
+        var ws = await RpcClient.ConnectWebSocketAsync(Node.WebSocketEndpoint, new RpcClientOptions { MaxReadRetries = 0 });
+        var heads = await ws.SubscribeNewHeadsAsync();
+
+        await ws.DisposeAsync();
+        var act = () => ws.GetChainIdAsync();
+
+        (await act.Should().ThrowAsync<RpcUnavailableException>()).Which.Message.Should().Contain("disposed");
+        (await TakeAsync(heads, 1)).Should().BeEmpty("disposing the transport ends every stream");
+        await heads.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Subscribe_OverHttp_IsNotSupported()
     {
         var act = () => Client.SubscribeNewHeadsAsync();

@@ -80,6 +80,9 @@ public sealed class RevertDecoder
 {
     private readonly Dictionary<AbiSelector, AbiError> _errors = [];
 
+    /// <summary>A decoder that knows only what the compiler emits by itself: <c>Error(string)</c> and <c>Panic(uint256)</c>.</summary>
+    public static RevertDecoder Standard { get; } = new(Array.Empty<AbiError>());
+
     /// <summary>Creates a decoder that knows the custom errors of <paramref name="abis"/>.</summary>
     public RevertDecoder(params ContractAbi[] abis)
         : this(abis.SelectMany(a => a.Errors))

@@ -97,9 +97,11 @@ public sealed class SaltVaultCrashTests : IDisposable
         return lines;
     }
 
+    /// Opens the file read-write, as a restarted process would: a kill in the middle of a write leaves a hot journal,
+    /// which SQLite rolls back on this first open. Then checks the whole database.
     private static string IntegrityCheck(string path)
     {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadWrite;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA integrity_check";

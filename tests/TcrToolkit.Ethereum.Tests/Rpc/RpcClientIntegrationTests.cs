@@ -1,3 +1,4 @@
+using TcrToolkit.Ethereum.Abi;
 using TcrToolkit.Ethereum.Rpc;
 
 namespace TcrToolkit.Ethereum.Tests.Rpc;
@@ -136,6 +137,22 @@ public sealed class RpcClientIntegrationTests(HardhatNodeFixture node) : Hardhat
         revert.Decoded.Should().BeNull();
         revert.NodeMessage.Should().NotBeNullOrEmpty();
         revert.TransactionHash.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Call_CustomErrorRevert_DecodedAgainstTheContractAbi()
+    {
+        var probe = await DeployProbeAsync();
+        var decoder = new RevertDecoder([AbiError.Parse("ProbeValueTooLarge(uint256 value, uint256 limit)")]);
+        await using var client = RpcClient.CreateHttp(Node.HttpEndpoint, new RpcClientOptions { RevertDecoder = decoder });
+
+        var act = () => client.CallAsync(new CallRequest { From = Key.Address, To = probe, Data = RpcProbeContract.Store(2000) });
+
+        var revert = (await act.Should().ThrowAsync<ContractRevertedException>()).Which;
+        revert.Decoded!.Name.Should().Be("ProbeValueTooLarge");
+        revert.Decoded["value"].AsUInt256().Should().Be((UInt256)2000UL);
+        revert.Decoded["limit"].AsUInt256().Should().Be((UInt256)1000UL);
+        revert.Message.Should().StartWith("Execution reverted: ProbeValueTooLarge(value=2000, limit=1000).");
     }
 
     [Fact]

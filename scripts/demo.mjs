@@ -4,7 +4,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { JsonRpcProvider, Wallet, keccak256, getBytes, hexlify, randomBytes, formatUnits } from "ethers";
 import { startNode, repoRoot } from "./lib/devnet.mjs";
-import { deployTcr } from "./lib/deploy.mjs";
+import { deployTcr, manifestOf } from "./lib/deploy.mjs";
 
 const keep = process.argv.includes("--keep");
 const say = (text = "") => console.log(text);
@@ -27,10 +27,8 @@ try {
   for (const [name, address] of Object.entries(addresses)) say(`  ${name.padEnd(9)} ${address}`);
   for (const step of tcr.steps) say(`  ${step.name} deployment: ${step.receipt.gasUsed.toLocaleString("en-US")} gas`);
   mkdirSync(join(repoRoot, ".devnet"), { recursive: true });
-  writeFileSync(
-    join(repoRoot, ".devnet", "devnet.json"),
-    JSON.stringify({ chainId: Number(chainId), rpc: node.url, ...addresses }, null, 2) + "\n",
-  );
+  const manifest = await manifestOf(tcr, "devnet", provider);
+  writeFileSync(join(repoRoot, ".devnet", "devnet.json"), JSON.stringify({ ...manifest, rpc: node.url }, null, 2) + "\n");
 
   const p = tcr.parameters.registry;
   const unit = (v) => `${formatUnits(v, 18)} MST`;

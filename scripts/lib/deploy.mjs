@@ -1,7 +1,7 @@
 // Deploys token, voting and registry (which deploys its governor) from the Hardhat artifacts with ethers v6.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ContractFactory, Contract } from "ethers";
+import { ContractFactory, Contract, keccak256 } from "ethers";
 import { repoRoot } from "./devnet.mjs";
 
 // Coverage runs write instrumented bytecode into artifacts/; its probes call this marker address.
@@ -81,4 +81,34 @@ export async function deployTcr(signer, options = {}) {
   steps.push({ name: "MailServerRegistry", receipt: registry.receipt });
   const governor = new Contract(await registry.contract.governor(), artifact("ParameterGovernor").abi, signer);
   return { token, voting: voting.contract, registry: registry.contract, governor, steps, parameters };
+}
+
+/**
+ * A deployment manifest, format 1 (read by TcrToolkit's DeploymentManifest): chain, and per contract its address,
+ * creating transaction, block and runtime-code hash. The governor is created by the registry's constructor.
+ */
+export async function manifestOf(tcr, network, provider) {
+  const { chainId } = await provider.getNetwork();
+  const entry = async (contract, stepName) => {
+    const address = await contract.getAddress();
+    const step = tcr.steps.find((s) => s.name === stepName);
+    return {
+      address,
+      ...(step ? { transactionHash: step.receipt.hash, blockNumber: step.receipt.blockNumber } : {}),
+      codeHash: keccak256(await provider.getCode(address)),
+    };
+  };
+  const bigints = (o) => JSON.parse(JSON.stringify(o, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+  return {
+    format: 1,
+    network,
+    chainId: Number(chainId),
+    contracts: {
+      token: await entry(tcr.token, "TcrToken"),
+      voting: await entry(tcr.voting, "CommitRevealVoting"),
+      registry: await entry(tcr.registry, "MailServerRegistry"),
+      governor: await entry(tcr.governor, "MailServerRegistry"),
+    },
+    parameters: bigints(tcr.parameters),
+  };
 }

@@ -1,0 +1,36 @@
+namespace TcrToolkit.Configuration;
+
+/// <summary>
+/// What TcrToolkit needs to reach one TCR deployment. Bind it from configuration (section <c>TcrToolkit</c>) or set it
+/// in code with <c>services.AddTcrToolkit(options =&gt; …)</c>; it is validated when the host starts.
+/// </summary>
+public sealed class TcrToolkitOptions
+{
+    /// <summary>The configuration section these options are usually bound from.</summary>
+    public const string SectionName = "TcrToolkit";
+
+    /// <summary>The node's JSON-RPC endpoint over HTTP(S), for example <c>http://127.0.0.1:8545</c>. Required.</summary>
+    public Uri? RpcUrl { get; set; }
+
+    /// <summary>The node's WebSocket endpoint for live event subscriptions; without it, events are polled.</summary>
+    public Uri? WebSocketUrl { get; set; }
+
+    /// <summary>The registry's address. Set this or <see cref="ManifestPath"/>, not both.</summary>
+    public string? RegistryAddress { get; set; }
+
+    /// <summary>A deployment manifest naming the registry (and its token, voting contract and governor).</summary>
+    public string? ManifestPath { get; set; }
+
+    /// <summary>The chain the deployment lives on; when set, it must match the manifest (and, at first use, the node).</summary>
+    public ulong? ChainId { get; set; }
+
+    /// <summary>How many blocks deep an event or a receipt must be before it counts. 0 to 128; default 2.</summary>
+    public int Confirmations { get; set; } = 2;
+
+    /// <summary>Timeout of one JSON-RPC request. Default 30 seconds.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The vote-salt vault file (created owner-only). Default <c>~/.tcr/salts.db</c>.</summary>
+    public string SaltVaultPath { get; set; } =
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".tcr", "salts.db");
+}

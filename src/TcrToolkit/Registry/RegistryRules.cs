@@ -1,5 +1,6 @@
-using System.Globalization;
 using TcrToolkit.Ethereum;
+
+using static TcrToolkit.Registry.Formatting;
 
 namespace TcrToolkit.Registry;
 
@@ -237,10 +238,4 @@ public static class RegistryRules
         ListingStage.Exiting => "exiting",
         _ => "absent",
     };
-
-    private static string Short(Bytes32 nodeId) => nodeId.ToString()[..18] + "…";
-
-    private static string Tokens(UInt256 amount) => EthUnits.FormatEther(amount) + " tokens";
-
-    private static string Time(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 }

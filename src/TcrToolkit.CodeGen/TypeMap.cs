@@ -306,8 +306,9 @@ internal sealed partial class TypeMap
         code.Close();
     }
 
-    // new T[n] for element types that are themselves arrays: IReadOnlyList<X>[n].
-    private static string ArrayOf(string elementType, string count) => $"{elementType}[{count}]";
+    // new T[n]; for a jagged element type (byte[]) the size goes first: byte[n][].
+    private static string ArrayOf(string elementType, string count) =>
+        elementType.EndsWith("[]", StringComparison.Ordinal) ? $"{elementType[..^2]}[{count}][]" : $"{elementType}[{count}]";
 
     private string Helper(AbiType type, string? internalType)
     {

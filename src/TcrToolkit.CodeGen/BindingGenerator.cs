@@ -68,6 +68,32 @@ internal sealed class BindingGenerator
         ];
     }
 
+    /// <summary>
+    /// The C# names the bindings use, keyed by <c>function:</c>, <c>event:</c> or <c>error:</c> and the signature:
+    /// method base names for functions (<c>Transfer2</c>), record names for events and errors.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> MemberNames(ContractAbi abi)
+    {
+        ArgumentNullException.ThrowIfNull(abi);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, f) in Distinct(abi.Functions, f => f.Name, f => f.Signature))
+        {
+            names["function:" + f.Signature] = name;
+        }
+
+        foreach (var (name, e) in Distinct(abi.Events, e => e.Name, e => e.Signature))
+        {
+            names["event:" + e.Signature] = name + "Event";
+        }
+
+        foreach (var (name, e) in Distinct(abi.Errors, e => e.Name, e => e.Signature))
+        {
+            names["error:" + e.Signature] = name + "Error";
+        }
+
+        return names;
+    }
+
     /// <summary>Method base names, with overloads told apart by a number: the one with fewest inputs keeps the name.</summary>
     private static IEnumerable<(string Name, T Member)> Distinct<T>(IEnumerable<T> members, Func<T, string> name, Func<T, string> signature)
         where T : AbiMember

@@ -54,6 +54,44 @@ public sealed partial class CommitRevealVoting
         return null;
     }
 
+    /// <summary>Decodes a log in its JSON-RPC hex form with the non-anonymous event its first topic names.</summary>
+    /// <param name="topics">The topics, each <c>0x</c> and 64 hex digits.</param>
+    /// <param name="data">The data as <c>0x</c> hex.</param>
+    /// <returns>The typed event, or <c>null</c> when no event of CommitRevealVoting has the log's first topic.</returns>
+    /// <exception cref="AbiDecodingException">The event is known but the log does not decode.</exception>
+    /// <exception cref="HexFormatException">A topic or the data is not valid hex.</exception>
+    public static Event? DecodeEvent(IReadOnlyList<string> topics, string data)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        if (topics.Count == 0)
+        {
+            return null;
+        }
+
+        var topic = Bytes32.Parse(topics[0]);
+        if (topic == PollStartedEvent.Topic)
+        {
+            return PollStartedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == VoteCommittedEvent.Topic)
+        {
+            return VoteCommittedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == VoteRevealedEvent.Topic)
+        {
+            return VoteRevealedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == VoteSettledEvent.Topic)
+        {
+            return VoteSettledEvent.TryDecode(topics, data);
+        }
+
+        return null;
+    }
+
     /// <summary>A poll was opened.</summary>
     /// <param name="PollId"><c>uint256 indexed pollId</c>.</param>
     /// <param name="Owner"><c>address indexed owner</c>.</param>

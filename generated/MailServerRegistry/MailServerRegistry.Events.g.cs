@@ -109,6 +109,99 @@ public sealed partial class MailServerRegistry
         return null;
     }
 
+    /// <summary>Decodes a log in its JSON-RPC hex form with the non-anonymous event its first topic names.</summary>
+    /// <param name="topics">The topics, each <c>0x</c> and 64 hex digits.</param>
+    /// <param name="data">The data as <c>0x</c> hex.</param>
+    /// <returns>The typed event, or <c>null</c> when no event of MailServerRegistry has the log's first topic.</returns>
+    /// <exception cref="AbiDecodingException">The event is known but the log does not decode.</exception>
+    /// <exception cref="HexFormatException">A topic or the data is not valid hex.</exception>
+    public static Event? DecodeEvent(IReadOnlyList<string> topics, string data)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        if (topics.Count == 0)
+        {
+            return null;
+        }
+
+        var topic = Bytes32.Parse(topics[0]);
+        if (topic == ApplicationRemovedEvent.Topic)
+        {
+            return ApplicationRemovedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == AppliedEvent.Topic)
+        {
+            return AppliedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ChallengeFailedEvent.Topic)
+        {
+            return ChallengeFailedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ChallengeSucceededEvent.Topic)
+        {
+            return ChallengeSucceededEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ChallengedEvent.Topic)
+        {
+            return ChallengedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == DepositedEvent.Topic)
+        {
+            return DepositedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == EIP712DomainChangedEvent.Topic)
+        {
+            return EIP712DomainChangedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ExitStartedEvent.Topic)
+        {
+            return ExitStartedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ExitedEvent.Topic)
+        {
+            return ExitedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ListedEvent.Topic)
+        {
+            return ListedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ListingRemovedEvent.Topic)
+        {
+            return ListingRemovedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ParameterSetEvent.Topic)
+        {
+            return ParameterSetEvent.TryDecode(topics, data);
+        }
+
+        if (topic == RewardClaimedEvent.Topic)
+        {
+            return RewardClaimedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == TouchedAndRemovedEvent.Topic)
+        {
+            return TouchedAndRemovedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == WithdrawnEvent.Topic)
+        {
+            return WithdrawnEvent.TryDecode(topics, data);
+        }
+
+        return null;
+    }
+
     /// <summary>An application was removed after losing a challenge; its remaining deposit went back to the owner.</summary>
     /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
     /// <param name="Owner"><c>address indexed owner</c>.</param>

@@ -74,6 +74,64 @@ public sealed partial class ParameterGovernor
         return null;
     }
 
+    /// <summary>Decodes a log in its JSON-RPC hex form with the non-anonymous event its first topic names.</summary>
+    /// <param name="topics">The topics, each <c>0x</c> and 64 hex digits.</param>
+    /// <param name="data">The data as <c>0x</c> hex.</param>
+    /// <returns>The typed event, or <c>null</c> when no event of ParameterGovernor has the log's first topic.</returns>
+    /// <exception cref="AbiDecodingException">The event is known but the log does not decode.</exception>
+    /// <exception cref="HexFormatException">A topic or the data is not valid hex.</exception>
+    public static Event? DecodeEvent(IReadOnlyList<string> topics, string data)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        if (topics.Count == 0)
+        {
+            return null;
+        }
+
+        var topic = Bytes32.Parse(topics[0]);
+        if (topic == ParameterSetEvent.Topic)
+        {
+            return ParameterSetEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ProposalAppliedEvent.Topic)
+        {
+            return ProposalAppliedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ProposalChallengeResolvedEvent.Topic)
+        {
+            return ProposalChallengeResolvedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ProposalChallengedEvent.Topic)
+        {
+            return ProposalChallengedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ProposalCreatedEvent.Topic)
+        {
+            return ProposalCreatedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ProposalExpiredEvent.Topic)
+        {
+            return ProposalExpiredEvent.TryDecode(topics, data);
+        }
+
+        if (topic == ProposalRejectedEvent.Topic)
+        {
+            return ProposalRejectedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == RewardClaimedEvent.Topic)
+        {
+            return RewardClaimedEvent.TryDecode(topics, data);
+        }
+
+        return null;
+    }
+
     /// <summary>A governance parameter changed.</summary>
     /// <param name="Name"><c>uint8 indexed name</c>.</param>
     /// <param name="Value"><c>uint256 value</c>.</param>

@@ -33,4 +33,22 @@ public sealed partial class TcrParameters
         var topic = log.Topics[0];
         return null;
     }
+
+    /// <summary>Decodes a log in its JSON-RPC hex form with the non-anonymous event its first topic names.</summary>
+    /// <param name="topics">The topics, each <c>0x</c> and 64 hex digits.</param>
+    /// <param name="data">The data as <c>0x</c> hex.</param>
+    /// <returns>The typed event, or <c>null</c> when no event of TcrParameters has the log's first topic.</returns>
+    /// <exception cref="AbiDecodingException">The event is known but the log does not decode.</exception>
+    /// <exception cref="HexFormatException">A topic or the data is not valid hex.</exception>
+    public static Event? DecodeEvent(IReadOnlyList<string> topics, string data)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        if (topics.Count == 0)
+        {
+            return null;
+        }
+
+        var topic = Bytes32.Parse(topics[0]);
+        return null;
+    }
 }

@@ -59,6 +59,49 @@ public sealed partial class TcrToken
         return null;
     }
 
+    /// <summary>Decodes a log in its JSON-RPC hex form with the non-anonymous event its first topic names.</summary>
+    /// <param name="topics">The topics, each <c>0x</c> and 64 hex digits.</param>
+    /// <param name="data">The data as <c>0x</c> hex.</param>
+    /// <returns>The typed event, or <c>null</c> when no event of TcrToken has the log's first topic.</returns>
+    /// <exception cref="AbiDecodingException">The event is known but the log does not decode.</exception>
+    /// <exception cref="HexFormatException">A topic or the data is not valid hex.</exception>
+    public static Event? DecodeEvent(IReadOnlyList<string> topics, string data)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        if (topics.Count == 0)
+        {
+            return null;
+        }
+
+        var topic = Bytes32.Parse(topics[0]);
+        if (topic == ApprovalEvent.Topic)
+        {
+            return ApprovalEvent.TryDecode(topics, data);
+        }
+
+        if (topic == DelegateChangedEvent.Topic)
+        {
+            return DelegateChangedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == DelegateVotesChangedEvent.Topic)
+        {
+            return DelegateVotesChangedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == EIP712DomainChangedEvent.Topic)
+        {
+            return EIP712DomainChangedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == TransferEvent.Topic)
+        {
+            return TransferEvent.TryDecode(topics, data);
+        }
+
+        return null;
+    }
+
     /// <summary>The event <c>Approval(address,address,uint256)</c>.</summary>
     /// <remarks>Emitted when the allowance of a <c>spender</c> for an <c>owner</c> is set by a call to {approve}. <c>value</c> is the new allowance.</remarks>
     /// <param name="Owner"><c>address indexed owner</c>.</param>

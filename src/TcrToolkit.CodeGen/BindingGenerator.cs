@@ -35,7 +35,6 @@ internal sealed class BindingGenerator
             .Concat(abi.Events.SelectMany(e => e.Inputs))
             .Concat(abi.Errors.SelectMany(e => e.Inputs))
             .Concat(abi.Constructor?.Inputs ?? []);
-        _types = new TypeMap(parameters);
         foreach (var (name, function) in Distinct(abi.Functions, f => f.Name, f => f.Signature))
         {
             _functions.Add((name, function, function.Outputs.Count > 1 ? name + "Output" : null));
@@ -43,6 +42,11 @@ internal sealed class BindingGenerator
 
         _events.AddRange(Distinct(abi.Events, e => e.Name, e => e.Signature).Select(p => (p.Name + "Event", p.Member)));
         _errors.AddRange(Distinct(abi.Errors, e => e.Name, e => e.Signature).Select(p => (p.Name + "Error", p.Member)));
+        var reserved = new HashSet<string>(StringComparer.Ordinal) { source.Name, "Event", "CustomError" };
+        reserved.UnionWith(_events.Select(e => e.Name));
+        reserved.UnionWith(_errors.Select(e => e.Name));
+        reserved.UnionWith(_functions.Where(f => f.OutputRecord is not null).Select(f => f.OutputRecord!));
+        _types = new TypeMap(parameters, reserved);
     }
 
     private string Class => _source.Name;
@@ -487,6 +491,30 @@ internal sealed class BindingGenerator
         {
             code.Open($"if (topic == {name}.Topic)");
             code.Line($"return {name}.TryDecode(log);");
+            code.Close();
+            code.Line();
+        }
+
+        code.Line("return null;");
+        code.Close();
+        code.Line();
+        code.Line("/// <summary>Decodes a log in its JSON-RPC hex form with the non-anonymous event its first topic names.</summary>");
+        code.Line("/// <param name=\"topics\">The topics, each <c>0x</c> and 64 hex digits.</param>");
+        code.Line("/// <param name=\"data\">The data as <c>0x</c> hex.</param>");
+        code.Line($"/// <returns>The typed event, or <c>null</c> when no event of {Class} has the log's first topic.</returns>");
+        code.Line("/// <exception cref=\"AbiDecodingException\">The event is known but the log does not decode.</exception>");
+        code.Line("/// <exception cref=\"HexFormatException\">A topic or the data is not valid hex.</exception>");
+        code.Open("public static Event? DecodeEvent(IReadOnlyList<string> topics, string data)");
+        code.Line("ArgumentNullException.ThrowIfNull(topics);");
+        code.Open("if (topics.Count == 0)");
+        code.Line("return null;");
+        code.Close();
+        code.Line();
+        code.Line("var topic = Bytes32.Parse(topics[0]);");
+        foreach (var (name, e) in _events.Where(e => !e.Event.Anonymous))
+        {
+            code.Open($"if (topic == {name}.Topic)");
+            code.Line($"return {name}.TryDecode(topics, data);");
             code.Close();
             code.Line();
         }

@@ -23,7 +23,10 @@ internal sealed partial class TypeMap
     private readonly SortedDictionary<string, EnumModel> _enums = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, (AbiType Type, string? InternalType)> _helpers = new(StringComparer.Ordinal);
 
-    public TypeMap(IEnumerable<AbiParameter> allParameters)
+    /// <summary>Maps the types of <paramref name="allParameters"/>.</summary>
+    /// <param name="allParameters">Every parameter of the contract's ABI.</param>
+    /// <param name="reserved">Names already taken in the contract class (event and error records, the class itself).</param>
+    public TypeMap(IEnumerable<AbiParameter> allParameters, IReadOnlySet<string> reserved)
     {
         var structFullNames = new SortedSet<string>(StringComparer.Ordinal);
         var enumFullNames = new SortedSet<string>(StringComparer.Ordinal);
@@ -32,8 +35,18 @@ internal sealed partial class TypeMap
             Collect(parameter.Type, parameter.InternalType, structFullNames, enumFullNames);
         }
 
-        AssignNames(structFullNames, _structNames);
-        AssignNames(enumFullNames, _enumNames);
+        // Structs and enums share the class's namespace of nested types: name them together.
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        AssignNames(new SortedSet<string>(structFullNames.Concat(enumFullNames), StringComparer.Ordinal), names, reserved);
+        foreach (var fullName in structFullNames)
+        {
+            _structNames[fullName] = names[fullName];
+        }
+
+        foreach (var fullName in enumFullNames)
+        {
+            _enumNames[fullName] = names[fullName];
+        }
     }
 
     /// <summary>The records for tuples, sorted by name.</summary>
@@ -392,14 +405,16 @@ internal sealed partial class TypeMap
     }
 
     // Short names (Listing) unless two full names share one; then the full name without dots (TcrParametersRegistry).
-    private static void AssignNames(SortedSet<string> fullNames, Dictionary<string, string> names)
+    // A name the class already uses gets a "Type" suffix.
+    private static void AssignNames(SortedSet<string> fullNames, Dictionary<string, string> names, IReadOnlySet<string> reserved)
     {
-        var byShort = fullNames.GroupBy(f => f[(f.LastIndexOf('.') + 1)..], StringComparer.Ordinal);
+        var byShort = fullNames.GroupBy(f => Naming.Pascal(f[(f.LastIndexOf('.') + 1)..]), StringComparer.Ordinal);
         foreach (var group in byShort)
         {
             foreach (var fullName in group)
             {
-                names[fullName] = group.Count() == 1 ? Naming.Pascal(group.Key) : Naming.Pascal(fullName.Replace(".", "", StringComparison.Ordinal));
+                var name = group.Count() == 1 ? group.Key : Naming.Pascal(fullName.Replace(".", "", StringComparison.Ordinal));
+                names[fullName] = reserved.Contains(name) ? name + "Type" : name;
             }
         }
     }

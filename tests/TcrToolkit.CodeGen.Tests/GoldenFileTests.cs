@@ -5,7 +5,8 @@ namespace TcrToolkit.CodeGen.Tests;
 /// <summary>
 /// The kitchen-sink bindings are golden files: checked in, compiled into this project (so the round-trip tests run the
 /// emitted code), and compared with a fresh generation. Set TCR_UPDATE_GOLDEN=1 to rewrite them after a deliberate
-/// change to the generator.
+/// change to the generator (the rewrite runs inside this project, so the checked-in files must still compile: if they
+/// do not, restore them with git first).
 /// </summary>
 public sealed class GoldenFileTests
 {

@@ -64,6 +64,54 @@ public sealed partial class KitchenSink
         return null;
     }
 
+    /// <summary>Decodes a log in its JSON-RPC hex form with the non-anonymous event its first topic names.</summary>
+    /// <param name="topics">The topics, each <c>0x</c> and 64 hex digits.</param>
+    /// <param name="data">The data as <c>0x</c> hex.</param>
+    /// <returns>The typed event, or <c>null</c> when no event of KitchenSink has the log's first topic.</returns>
+    /// <exception cref="AbiDecodingException">The event is known but the log does not decode.</exception>
+    /// <exception cref="HexFormatException">A topic or the data is not valid hex.</exception>
+    public static Event? DecodeEvent(IReadOnlyList<string> topics, string data)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        if (topics.Count == 0)
+        {
+            return null;
+        }
+
+        var topic = Bytes32.Parse(topics[0]);
+        if (topic == HashedEvent.Topic)
+        {
+            return HashedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == IndexedEvent.Topic)
+        {
+            return IndexedEvent.TryDecode(topics, data);
+        }
+
+        if (topic == PingEvent.Topic)
+        {
+            return PingEvent.TryDecode(topics, data);
+        }
+
+        if (topic == Ping2Event.Topic)
+        {
+            return Ping2Event.TryDecode(topics, data);
+        }
+
+        if (topic == SmallEvent.Topic)
+        {
+            return SmallEvent.TryDecode(topics, data);
+        }
+
+        if (topic == WithStructEvent.Topic)
+        {
+            return WithStructEvent.TryDecode(topics, data);
+        }
+
+        return null;
+    }
+
     /// <summary>The event <c>Anon(address,uint256,(int32,int32))</c> (anonymous).</summary>
     /// <param name="From"><c>address indexed from</c>.</param>
     /// <param name="Value"><c>uint256 value</c>.</param>

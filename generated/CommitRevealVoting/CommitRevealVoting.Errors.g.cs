@@ -494,7 +494,7 @@ public sealed partial class CommitRevealVoting
             return new VotingNotSettleableError(
                 reader.ReadUInt256(),
                 reader.ReadAddress(),
-                (VoteState)reader.ReadUInt64(8),
+                ReadVoteState(ref reader),
                 (byte)reader.ReadUInt64(8));
         }
 
@@ -605,8 +605,8 @@ public sealed partial class CommitRevealVoting
             var reader = new AbiReader(revertData[AbiSelector.Size..]);
             return new VotingWrongStageError(
                 reader.ReadUInt256(),
-                (PollStage)reader.ReadUInt64(8),
-                (PollStage)reader.ReadUInt64(8));
+                ReadPollStage(ref reader),
+                ReadPollStage(ref reader));
         }
 
         /// <summary>Encodes the error as revert data: the selector and the arguments.</summary>

@@ -276,7 +276,7 @@ public sealed partial class CommitRevealVoting
     public static PollStage DecodePollStageOutput(ReadOnlySpan<byte> data)
     {
         var reader = new AbiReader(data);
-        return (PollStage)reader.ReadUInt64(8);
+        return ReadPollStage(ref reader);
     }
 
     /// <summary>The tally and decision of a poll (final once the poll has ended).</summary>
@@ -584,7 +584,7 @@ public sealed partial class CommitRevealVoting
     {
         var reader = new AbiReader(data);
         return new VoteOfOutput(
-            (VoteState)reader.ReadUInt64(8),
+            ReadVoteState(ref reader),
             reader.ReadBytes32(),
             (byte)reader.ReadUInt64(8),
             reader.ReadUInt256());
@@ -690,6 +690,13 @@ public sealed partial class CommitRevealVoting
             reader.ReadUInt(104));
     }
 
+    private static PollStage ReadPollStage(ref AbiReader reader)
+    {
+        var position = reader.Position;
+        var value = reader.ReadUInt64(8);
+        return value < 4 ? (PollStage)value : throw new AbiDecodingException("enum ICommitRevealVoting.PollStage", position, $"{value} is not a member of the enum (0 to 3).");
+    }
+
     private static void WriteResult(AbiWriter writer, Result value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -714,5 +721,12 @@ public sealed partial class CommitRevealVoting
             reader.ReadBool(),
             reader.ReadBool(),
             reader.ReadBool());
+    }
+
+    private static VoteState ReadVoteState(ref AbiReader reader)
+    {
+        var position = reader.Position;
+        var value = reader.ReadUInt64(8);
+        return value < 4 ? (VoteState)value : throw new AbiDecodingException("enum ICommitRevealVoting.VoteState", position, $"{value} is not a member of the enum (0 to 3).");
     }
 }

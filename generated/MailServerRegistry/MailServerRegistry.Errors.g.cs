@@ -699,7 +699,7 @@ public sealed partial class MailServerRegistry
             var reader = new AbiReader(revertData[AbiSelector.Size..]);
             return new RegistryNothingToUpdateError(
                 reader.ReadBytes32(),
-                (Stage)reader.ReadUInt64(8),
+                ReadStage(ref reader),
                 reader.ReadUInt256());
         }
 
@@ -860,7 +860,7 @@ public sealed partial class MailServerRegistry
             var reader = new AbiReader(revertData[AbiSelector.Size..]);
             return new RegistryWrongStageError(
                 reader.ReadBytes32(),
-                (Stage)reader.ReadUInt64(8));
+                ReadStage(ref reader));
         }
 
         /// <summary>Encodes the error as revert data: the selector and the arguments.</summary>

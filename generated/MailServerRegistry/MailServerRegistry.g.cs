@@ -1333,7 +1333,14 @@ public sealed partial class MailServerRegistry
         return new Challenge(
             reader.ReadAddress(),
             reader.ReadUInt(88),
-            (ChallengeStatus)reader.ReadUInt64(8));
+            ReadChallengeStatus(ref reader));
+    }
+
+    private static ChallengeStatus ReadChallengeStatus(ref AbiReader reader)
+    {
+        var position = reader.Position;
+        var value = reader.ReadUInt64(8);
+        return value < 4 ? (ChallengeStatus)value : throw new AbiDecodingException("enum IMailServerRegistry.ChallengeStatus", position, $"{value} is not a member of the enum (0 to 3).");
     }
 
     private static void WriteGovernance(AbiWriter writer, Governance value)
@@ -1385,7 +1392,7 @@ public sealed partial class MailServerRegistry
         return new Listing(
             reader.ReadAddress(),
             reader.ReadUInt(96),
-            (Stage)reader.ReadUInt64(8),
+            ReadStage(ref reader),
             reader.ReadUInt64(40),
             reader.ReadUInt64(40),
             reader.ReadUInt64(40),
@@ -1422,6 +1429,13 @@ public sealed partial class MailServerRegistry
             (byte)reader.ReadUInt64(8),
             (uint)reader.ReadUInt64(32),
             (uint)reader.ReadUInt64(32));
+    }
+
+    private static Stage ReadStage(ref AbiReader reader)
+    {
+        var position = reader.Position;
+        var value = reader.ReadUInt64(8);
+        return value < 4 ? (Stage)value : throw new AbiDecodingException("enum IMailServerRegistry.Stage", position, $"{value} is not a member of the enum (0 to 3).");
     }
 
     private static void WriteUInt256Array(AbiWriter writer, IReadOnlyList<UInt256> value)

@@ -250,7 +250,7 @@ public sealed partial class ParameterGovernor
             var reader = new AbiReader(revertData[AbiSelector.Size..]);
             return new GovernorWrongStatusError(
                 reader.ReadUInt256(),
-                (ProposalStatus)reader.ReadUInt64(8));
+                ReadProposalStatus(ref reader));
         }
 
         /// <summary>Encodes the error as revert data: the selector and the arguments.</summary>

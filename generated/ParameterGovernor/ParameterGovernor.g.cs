@@ -680,7 +680,14 @@ public sealed partial class ParameterGovernor
         return new Challenge(
             reader.ReadAddress(),
             reader.ReadUInt(88),
-            (ChallengeStatus)reader.ReadUInt64(8));
+            ReadChallengeStatus(ref reader));
+    }
+
+    private static ChallengeStatus ReadChallengeStatus(ref AbiReader reader)
+    {
+        var position = reader.Position;
+        var value = reader.ReadUInt64(8);
+        return value < 4 ? (ChallengeStatus)value : throw new AbiDecodingException("enum IMailServerRegistry.ChallengeStatus", position, $"{value} is not a member of the enum (0 to 3).");
     }
 
     private static void WriteGovernance(AbiWriter writer, Governance value)
@@ -731,12 +738,19 @@ public sealed partial class ParameterGovernor
         return new Proposal(
             reader.ReadAddress(),
             reader.ReadUInt(88),
-            (ProposalStatus)reader.ReadUInt64(8),
+            ReadProposalStatus(ref reader),
             (byte)reader.ReadUInt64(8),
             reader.ReadUInt(88),
             reader.ReadUInt64(40),
             reader.ReadUInt64(40),
             reader.ReadUInt64(64));
+    }
+
+    private static ProposalStatus ReadProposalStatus(ref AbiReader reader)
+    {
+        var position = reader.Position;
+        var value = reader.ReadUInt64(8);
+        return value < 6 ? (ProposalStatus)value : throw new AbiDecodingException("enum IParameterGovernor.ProposalStatus", position, $"{value} is not a member of the enum (0 to 5).");
     }
 
     private static void WriteUInt256Array(AbiWriter writer, IReadOnlyList<UInt256> value)

@@ -46,7 +46,7 @@ internal sealed class BindingGenerator
         reserved.UnionWith(_events.Select(e => e.Name));
         reserved.UnionWith(_errors.Select(e => e.Name));
         reserved.UnionWith(_functions.Where(f => f.OutputRecord is not null).Select(f => f.OutputRecord!));
-        _types = new TypeMap(parameters, reserved);
+        _types = new TypeMap(parameters, reserved, source.Types);
     }
 
     private string Class => _source.Name;

@@ -22,12 +22,15 @@ internal sealed partial class TypeMap
     private readonly SortedDictionary<string, StructModel> _structs = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, EnumModel> _enums = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, (AbiType Type, string? InternalType)> _helpers = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, TypeDefinition>? _definitions;
 
     /// <summary>Maps the types of <paramref name="allParameters"/>.</summary>
     /// <param name="allParameters">Every parameter of the contract's ABI.</param>
     /// <param name="reserved">Names already taken in the contract class (event and error records, the class itself).</param>
-    public TypeMap(IEnumerable<AbiParameter> allParameters, IReadOnlySet<string> reserved)
+    /// <param name="definitions">Enum members from the AST, by canonical name; decoders check enum values against them.</param>
+    public TypeMap(IEnumerable<AbiParameter> allParameters, IReadOnlySet<string> reserved, IReadOnlyDictionary<string, TypeDefinition>? definitions = null)
     {
+        _definitions = definitions;
         var structFullNames = new SortedSet<string>(StringComparer.Ordinal);
         var enumFullNames = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var parameter in allParameters)
@@ -93,7 +96,9 @@ internal sealed partial class TypeMap
         switch (type.Kind)
         {
             case AbiTypeKind.UInt when EnumName(type, internalType) is { } enumName:
-                return $"({enumName}){reader}.ReadUInt64({Bits(type)})";
+                return EnumMemberCount(internalType!) > 0
+                    ? $"Read{Helper(type, internalType)}(ref {reader})"
+                    : $"({enumName}){reader}.ReadUInt64({Bits(type)})";
             case AbiTypeKind.UInt:
                 return type.Size switch
                 {
@@ -222,6 +227,18 @@ internal sealed partial class TypeMap
     {
         var csType = CsType(type, internalType);
         var display = type.CanonicalName;
+        if (type.Kind == AbiTypeKind.UInt)
+        {
+            // An enum: Solidity rejects values past the last member, and so does the decoder.
+            var members = EnumMemberCount(internalType!);
+            code.Open($"private static {csType} Read{key}(ref AbiReader reader)");
+            code.Line("var position = reader.Position;");
+            code.Line("var value = reader.ReadUInt64(8);");
+            code.Line($"return value < {members.ToString(CultureInfo.InvariantCulture)} ? ({csType})value : throw new AbiDecodingException(\"{internalType}\", position, $\"{{value}} is not a member of the enum (0 to {(members - 1).ToString(CultureInfo.InvariantCulture)}).\");");
+            code.Close();
+            return;
+        }
+
         if (type.Kind == AbiTypeKind.Tuple)
         {
             var model = _structs[StructName(type, internalType)];
@@ -376,6 +393,9 @@ internal sealed partial class TypeMap
         _enums.TryAdd(name, new EnumModel(name, fullName));
         return name;
     }
+
+    private int EnumMemberCount(string internalType) =>
+        _definitions?.GetValueOrDefault(BaseName(internalType))?.EnumMembers?.Count ?? 0;
 
     private static string StructFullName(AbiType type, string? internalType) =>
         internalType is not null && internalType.StartsWith("struct ", StringComparison.Ordinal)

@@ -174,6 +174,16 @@ public sealed class RoundTripTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void DecodeError_EnumValuePastTheLastMember_ThrowsAbiDecodingException()
+    {
+        var revert = Abi.GetError("BadStage").Encode((byte)1, (byte)3);
+
+        var act = () => KitchenSink.DecodeError(revert);
+
+        act.Should().Throw<AbiDecodingException>().WithMessage("*3 is not a member of the enum (0 to 2)*");
+    }
+
+    [Fact]
     public void DecodeError_UnknownSelector_ReturnsNull()
     {
         KitchenSink.DecodeError(AbiError.ErrorString.Encode("nope")).Should().BeNull();

@@ -83,8 +83,8 @@ public sealed partial class KitchenSink
 
             var reader = new AbiReader(revertData[AbiSelector.Size..]);
             return new BadStageError(
-                (Stage)reader.ReadUInt64(8),
-                (Stage)reader.ReadUInt64(8));
+                ReadStage(ref reader),
+                ReadStage(ref reader));
         }
 
         /// <summary>Encodes the error as revert data: the selector and the arguments.</summary>

@@ -224,7 +224,7 @@ public sealed partial class KitchenSink
                 log.Topics[1],
                 log.Topics[2],
                 log.Topics[3],
-                (Stage)reader.ReadUInt64(8));
+                ReadStage(ref reader));
         }
 
         /// <summary>Decodes a log of this event from its JSON-RPC hex form without intermediate allocations.</summary>
@@ -248,7 +248,7 @@ public sealed partial class KitchenSink
                 LogHex.ReadBytes32Topic(topics[1]),
                 LogHex.ReadBytes32Topic(topics[2]),
                 LogHex.ReadBytes32Topic(topics[3]),
-                (Stage)reader.ReadUInt64(8));
+                ReadStage(ref reader));
         }
 
         /// <summary>A log filter for this event; each indexed value given narrows it, each <c>null</c> matches any.</summary>
@@ -618,7 +618,7 @@ public sealed partial class KitchenSink
         private static Stage DecodeTopicStage(Bytes32 topic)
         {
             var reader = new AbiReader(topic.AsSpan());
-            return (Stage)reader.ReadUInt64(8);
+            return ReadStage(ref reader);
         }
 
         private static Bytes32 EncodeTopicStage(Stage value)

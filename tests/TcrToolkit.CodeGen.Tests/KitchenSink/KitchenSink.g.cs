@@ -353,7 +353,7 @@ public sealed partial class KitchenSink
         var reader = new AbiReader(data);
         return new ListingOutput(
             reader.ReadAddress(),
-            (Stage)reader.ReadUInt64(8),
+            ReadStage(ref reader),
             reader.ReadUInt(96));
     }
 
@@ -846,7 +846,7 @@ public sealed partial class KitchenSink
         return new Outer(
             ReadInner(ref inner),
             ReadInnerArray(ref inner),
-            (Stage)inner.ReadUInt64(8),
+            ReadStage(ref inner),
             inner.ReadAddress(),
             ReadUInt32Array3(ref inner),
             ReadPointArray2(ref inner));
@@ -920,6 +920,13 @@ public sealed partial class KitchenSink
         return items;
     }
 
+    private static Stage ReadStage(ref AbiReader reader)
+    {
+        var position = reader.Position;
+        var value = reader.ReadUInt64(8);
+        return value < 3 ? (Stage)value : throw new AbiDecodingException("enum KitchenSink.Stage", position, $"{value} is not a member of the enum (0 to 2).");
+    }
+
     private static void WriteStageArray(AbiWriter writer, IReadOnlyList<Stage> value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -938,7 +945,7 @@ public sealed partial class KitchenSink
         var items = new Stage[length];
         for (var i = 0; i < length; i++)
         {
-            items[i] = (Stage)inner.ReadUInt64(8);
+            items[i] = ReadStage(ref inner);
         }
 
         return items;

@@ -11,6 +11,8 @@ export default {
     settings: {
       optimizer: { enabled: true, runs: 10_000 },
       evmVersion: "prague",
+      // NatSpec for the bindings generator (src/TcrToolkit.CodeGen); documentation output leaves the bytecode unchanged.
+      outputSelection: { "*": { "*": ["devdoc", "userdoc"] } },
     },
   },
   test: {

@@ -43,6 +43,12 @@ public sealed class RegistryEventsOptions
     /// <summary>The clock for polling and retry delays.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// A depth at which catch-up ranges are cut, so that a progress update marks the block that many below the head
+    /// (the mirror confirms its changes there).
+    /// </summary>
+    internal int? ProgressDepth { get; set; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ConfirmationDepth, nameof(ConfirmationDepth));
@@ -123,6 +129,11 @@ public sealed class RegistryEvents : IAsyncDisposable
     /// <paramref name="start"/> (whose events count as already processed), and ends only through
     /// <paramref name="cancellationToken"/> or an error. One enumeration at a time.
     /// </summary>
+    /// <remarks>
+    /// An update counts as processed when the consumer asks for the next one. Leaving the loop (a <c>break</c>, an
+    /// exception, a crash) leaves the last update unacknowledged: a restart on the same store delivers it again, with
+    /// the same <see cref="RegistryEvent.Id"/>, and nothing acknowledged before it.
+    /// </remarks>
     /// <param name="start">The block to start after when the store is empty, for example the block before the registry's deployment.</param>
     /// <param name="cancellationToken">Stops the stream.</param>
     /// <exception cref="RegistryReorgTooDeepException">The chain changed below the remembered blocks (or the start block is not canonical).</exception>
@@ -145,8 +156,9 @@ public sealed class RegistryEvents : IAsyncDisposable
                 {
                     step = await PlanAsync(state, cancellationToken).ConfigureAwait(false);
                 }
-                catch (RpcUnavailableException)
+                catch (Exception ex) when (ex is RpcUnavailableException or RpcProtocolException)
                 {
+                    // The node is down or its answers are garbled (a proxy's error page): read again after a pause.
                     await Task.Delay(_options.RetryDelay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -177,7 +189,7 @@ public sealed class RegistryEvents : IAsyncDisposable
                         {
                             await _chain.WaitForNewBlockAsync(step.Head, cancellationToken).ConfigureAwait(false);
                         }
-                        catch (RpcUnavailableException)
+                        catch (Exception ex) when (ex is RpcUnavailableException or RpcProtocolException)
                         {
                             await Task.Delay(_options.RetryDelay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                         }
@@ -264,6 +276,11 @@ public sealed class RegistryEvents : IAsyncDisposable
         while (true)
         {
             to = Math.Min(target, from + ChunkPolicy.Size - 1);
+            if (_options.ProgressDepth is { } cut && head - (ulong)cut is var mark && head >= (ulong)cut && from <= mark)
+            {
+                to = Math.Min(to, mark);
+            }
+
             try
             {
                 logs = await _chain.GetLogsAsync(from, to, cancellationToken).ConfigureAwait(false);

@@ -44,8 +44,8 @@ public sealed class RegistryEventsOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
-    /// A depth at which catch-up ranges are cut, so that a progress update marks the block that many below the head
-    /// (the mirror confirms its changes there).
+    /// A depth at which catch-up ranges are cut, and below which each block is read alone, so that a progress update
+    /// marks every block that becomes that deep (the mirror confirms its changes there).
     /// </summary>
     internal int? ProgressDepth { get; set; }
 
@@ -183,7 +183,12 @@ public sealed class RegistryEvents : IAsyncDisposable
 
                 if (step.NewCheckpoint is not { } checkpoint)
                 {
-                    if (step.Wait)
+                    if (step.Inconsistent)
+                    {
+                        // The chain moved under the reads (a reorganisation in progress): let it settle.
+                        await Task.Delay(_options.RetryDelay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (step.Wait)
                     {
                         try
                         {
@@ -276,9 +281,12 @@ public sealed class RegistryEvents : IAsyncDisposable
         while (true)
         {
             to = Math.Min(target, from + ChunkPolicy.Size - 1);
-            if (_options.ProgressDepth is { } cut && head - (ulong)cut is var mark && head >= (ulong)cut && from <= mark)
+            if (_options.ProgressDepth is { } cut)
             {
-                to = Math.Min(to, mark);
+                // Up to the block `cut` below the head in one range; then one block per range, so that each block
+                // that later becomes `cut` deep has its own progress update.
+                var mark = head >= (ulong)cut ? head - (ulong)cut : (ulong?)null;
+                to = mark is { } m && from <= m ? Math.Min(to, m) : from;
             }
 
             try
@@ -336,6 +344,8 @@ public sealed class RegistryEvents : IAsyncDisposable
     private sealed record Step(ulong Head)
     {
         public bool Wait { get; init; }
+
+        public bool Inconsistent => !Wait && ForkPoint is null && NewCheckpoint is null;
 
         public RegistryCheckpoint? ForkPoint { get; init; }
 

@@ -54,6 +54,12 @@ internal sealed class RpcRegistryChain : IRegistryChain
         }
 
         await EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+        // A head announced before the signal was taken would otherwise wait for the next one.
+        if (IsSubscribed && await GetHeadAsync(cancellationToken).ConfigureAwait(false) > knownHead)
+        {
+            return;
+        }
+
         // The poll interval bounds the wait even with a subscription: a silent socket must not stall the stream.
         var delay = Task.Delay(_pollInterval, _time, cancellationToken);
         await Task.WhenAny(signal, delay).ConfigureAwait(false);

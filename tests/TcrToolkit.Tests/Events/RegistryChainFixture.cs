@@ -84,7 +84,7 @@ public abstract class RegistryChainTest(RegistryChainFixture fixture) : IAsyncLi
     }
 
     /// <summary>Opens a mirror and runs it in the background until the test ends.</summary>
-    protected RegistryMirror StartMirror(RpcClient client, int depth, string? path = null)
+    protected RegistryMirror StartMirror(RpcClient client, int depth, string? path = null, Uri? webSocket = null)
     {
         var mirror = RegistryMirror.Open(client, new RegistryMirrorOptions
         {
@@ -92,7 +92,13 @@ public abstract class RegistryChainTest(RegistryChainFixture fixture) : IAsyncLi
             DatabasePath = path ?? TempPath($"mirror-{_mirrors.Count}.db"),
             ConfirmationDepth = depth,
             PageSize = 3,
-            Stream = new RegistryEventsOptions { PollInterval = Fast, RetryDelay = Fast, InitialChunkSize = 1_000 },
+            Stream = new RegistryEventsOptions
+            {
+                PollInterval = webSocket is null ? Fast : TimeSpan.FromSeconds(60),
+                RetryDelay = Fast,
+                InitialChunkSize = 1_000,
+                WebSocketEndpoint = webSocket,
+            },
         });
         var stop = new CancellationTokenSource();
         _mirrors.Add((stop, Task.Run(() => mirror.RunAsync(stop.Token)), mirror));

@@ -153,9 +153,10 @@ public sealed class RegistryEventsIntegrationTests(RegistryChainFixture fixture)
         await using var relay = new TcrToolkit.Ethereum.Tests.Rpc.LoopbackTcpProxy(Chain.Node.Port);
         var options = StreamOptions();
         options.WebSocketEndpoint = relay.WebSocketEndpoint;
-        options.PollInterval = TimeSpan.FromSeconds(5);
+        options.PollInterval = TimeSpan.FromSeconds(60); // so only the subscription can wake the stream in time
         await using var stream = new RegistryEvents(Chain.Client, options);
         await using var reader = new UpdateReader(stream.ReadAsync(await DeploymentCheckpointAsync()));
+        var mirror = StartMirror(Chain.Client, depth: 1, webSocket: relay.WebSocketEndpoint);
         await Chain.ListAsync(Actors[0]);
         var events = await reader.UntilProgressAsync(await Chain.Client.GetBlockNumberAsync(), TimeSpan.FromSeconds(10));
 
@@ -164,5 +165,6 @@ public sealed class RegistryEventsIntegrationTests(RegistryChainFixture fixture)
         events.AddRange(await reader.UntilProgressAsync(await Chain.Client.GetBlockNumberAsync(), TimeSpan.FromSeconds(10)));
 
         events.Select(u => u.Event!.Id).Should().Equal(await EventsOnChainAsync());
+        await AssertMirrorMatchesChainAsync(mirror, depth: 1);
     }
 }

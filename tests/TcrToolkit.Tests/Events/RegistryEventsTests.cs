@@ -128,6 +128,20 @@ public sealed class RegistryEventsTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_WithProgressDepth_MarksEveryBlockThatBecomesThatDeep()
+    {
+        var chain = new ScriptedChain(genesisBlocks: 21);
+        var options = Options();
+        options.ProgressDepth = 3;
+        await using var stream = new RegistryEvents(chain, options, null);
+        await using var reader = new UpdateReader(stream.ReadAsync(chain.CheckpointAt(0)));
+
+        await reader.UntilProgressAsync(chain.Head);
+
+        reader.All.Select(u => u.Checkpoint.BlockNumber).Should().EndWith([17UL, 18UL, 19UL, 20UL]);
+    }
+
+    [Fact]
     public async Task ReadAsync_TransportFaults_AreRetriedWithoutGapsOrDuplicates()
     {
         var chain = new ScriptedChain();

@@ -77,6 +77,9 @@ public sealed record RegistryEvent
         Kind = kind;
         Arguments = arguments;
         Log = log;
+        // Read once here: followers ask for them on every event.
+        NodeId = kind == RegistryEventKind.ParameterSet ? Bytes32.Zero : arguments.Arguments[0].Value.AsBytes32();
+        Owner = arguments.Arguments.FirstOrDefault(a => a.Name == "owner")?.Value.AsAddress();
     }
 
     /// <summary>The event kind.</summary>
@@ -95,10 +98,10 @@ public sealed record RegistryEvent
     public RegistryCheckpoint Block => new(Log.BlockNumber, Log.BlockHash);
 
     /// <summary>The listing the event concerns; zero for <see cref="RegistryEventKind.ParameterSet"/>.</summary>
-    public Bytes32 NodeId => Kind == RegistryEventKind.ParameterSet ? Bytes32.Zero : Arguments["nodeId"].AsBytes32();
+    public Bytes32 NodeId { get; }
 
     /// <summary>The listing's owner for events that name it, otherwise <c>null</c>.</summary>
-    public Address? Owner => Arguments.Arguments.FirstOrDefault(a => a.Name == "owner")?.Value.AsAddress();
+    public Address? Owner { get; }
 
     /// <summary>
     /// Decodes a registry log, or returns <c>null</c> when its first topic is not a registry event.

@@ -42,7 +42,7 @@ try {
   const mb = (s) => (s.peakWorkingSet / 1048576).toFixed(0);
   const over = (s) => `${(((s.seconds - bare.seconds) / bare.seconds) * 100).toFixed(0)}%`;
   const report = [
-    `One run on ${cpus()[0].model.trim()}: ${listings.toLocaleString("en-US")} listings, ${setup.events.toLocaleString("en-US")} registry events in blocks ${setup.fromBlock}–${setup.toBlock} of a local Hardhat node; eth_getLogs in chunks of 2,000 blocks on every side. Peak working set per process (each side runs alone).`,
+    `One run on ${cpus()[0].model.trim()}: ${listings.toLocaleString("en-US")} listings, ${setup.events.toLocaleString("en-US")} registry events in blocks ${setup.fromBlock}–${setup.toBlock} of a local Hardhat node; eth_getLogs in chunks of 2,000 blocks on every side. Each side runs in its own process, catches up twice and reports the second pass (no start-up or JIT time); peak working set of that process.`,
     "",
     "| side | seconds | events/s | over bare calls | peak working set (MB) |",
     "|---|---:|---:|---:|---:|",

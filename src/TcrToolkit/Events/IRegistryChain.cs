@@ -12,6 +12,9 @@ internal interface IRegistryChain : IAsyncDisposable
     /// <summary>The canonical block hash at a height, or <c>null</c> when the chain is shorter.</summary>
     Task<Bytes32?> GetBlockHashAsync(ulong number, CancellationToken cancellationToken);
 
+    /// <summary>The canonical block hashes at several heights (one request where the transport batches); <c>null</c> where the chain is shorter.</summary>
+    Task<IReadOnlyList<Bytes32?>> GetBlockHashesAsync(IReadOnlyList<ulong> numbers, CancellationToken cancellationToken);
+
     /// <summary>The registry's logs in blocks <paramref name="from"/> to <paramref name="to"/>, inclusive.</summary>
     Task<IReadOnlyList<Log>> GetLogsAsync(ulong from, ulong to, CancellationToken cancellationToken);
 

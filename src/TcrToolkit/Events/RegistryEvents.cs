@@ -301,13 +301,24 @@ public sealed class RegistryEvents : IAsyncDisposable
             }
         }
 
-        if (await _chain.GetBlockHashAsync(to, cancellationToken).ConfigureAwait(false) is not { } toHash)
+        // The range's last block, and every block with events near enough to the head to be reorganised: one batch.
+        var groups = logs.Where(l => !l.Removed).GroupBy(l => l.BlockNumber).OrderBy(g => g.Key).ToList();
+        var window = (ulong)_options.ReorgWindow;
+        var checkedNumbers = groups.Select(g => g.Key).Where(n => n != to && n + window > head).Append(to).ToList();
+        var checkedHashes = await _chain.GetBlockHashesAsync(checkedNumbers, cancellationToken).ConfigureAwait(false);
+        var hashes = new Dictionary<ulong, Bytes32?>(checkedNumbers.Count);
+        for (var i = 0; i < checkedNumbers.Count; i++)
+        {
+            hashes[checkedNumbers[i]] = checkedHashes[i];
+        }
+
+        if (hashes[to] is not { } toHash)
         {
             return new Step(head);
         }
 
         var blocks = new List<BlockEvents>();
-        foreach (var group in logs.Where(l => !l.Removed).GroupBy(l => l.BlockNumber).OrderBy(g => g.Key))
+        foreach (var group in groups)
         {
             var hash = group.First().BlockHash;
             if (group.Any(l => l.BlockHash != hash) || (state.Find(group.Key) is { } known && known.Hash != hash))
@@ -315,11 +326,8 @@ public sealed class RegistryEvents : IAsyncDisposable
                 return new Step(head);
             }
 
-            // A log read in the same call as an orphaned block may belong to it: check recent blocks by hash.
-            var expected = group.Key == to ? toHash
-                : group.Key + (ulong)_options.ReorgWindow > head ? await _chain.GetBlockHashAsync(group.Key, cancellationToken).ConfigureAwait(false)
-                : hash;
-            if (expected != hash)
+            // A log read in the same call as an orphaned block may belong to it: recent blocks are checked by hash.
+            if (hashes.TryGetValue(group.Key, out var expected) && expected != hash)
             {
                 return new Step(head);
             }

@@ -581,6 +581,8 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
 
         public Task<Bytes32?> GetBlockHashAsync(ulong number, CancellationToken cancellationToken) => inner.GetBlockHashAsync(number, cancellationToken);
 
+        public Task<IReadOnlyList<Bytes32?>> GetBlockHashesAsync(IReadOnlyList<ulong> numbers, CancellationToken cancellationToken) => inner.GetBlockHashesAsync(numbers, cancellationToken);
+
         public Task<IReadOnlyList<Log>> GetLogsAsync(ulong from, ulong to, CancellationToken cancellationToken) => inner.GetLogsAsync(from, to, cancellationToken);
 
         public Task WaitForNewBlockAsync(ulong knownHead, CancellationToken cancellationToken) => inner.WaitForNewBlockAsync(knownHead, cancellationToken);

@@ -42,6 +42,28 @@ internal sealed class RpcRegistryChain : IRegistryChain
     public async Task<Bytes32?> GetBlockHashAsync(ulong number, CancellationToken cancellationToken) =>
         (await _client.GetBlockAsync(BlockTag.FromNumber(number), cancellationToken).ConfigureAwait(false))?.Hash;
 
+    public async Task<IReadOnlyList<Bytes32?>> GetBlockHashesAsync(IReadOnlyList<ulong> numbers, CancellationToken cancellationToken)
+    {
+        if (numbers.Count <= 1)
+        {
+            return numbers.Count == 0 ? [] : [await GetBlockHashAsync(numbers[0], cancellationToken).ConfigureAwait(false)];
+        }
+
+        var hashes = new List<Bytes32?>(numbers.Count);
+        // Batches of 100 calls: providers cap batch sizes, and a batch is never retried as a whole.
+        foreach (var chunk in numbers.Chunk(100))
+        {
+            var calls = chunk.Select(n => EthCalls.GetBlock(BlockTag.FromNumber(n))).ToList();
+            await _client.SendBatchAsync(calls, cancellationToken).ConfigureAwait(false);
+            foreach (var call in calls)
+            {
+                hashes.Add((await call.Task.ConfigureAwait(false))?.Hash);
+            }
+        }
+
+        return hashes;
+    }
+
     public Task<IReadOnlyList<Log>> GetLogsAsync(ulong from, ulong to, CancellationToken cancellationToken) =>
         _client.GetLogsAsync(_filter with { FromBlock = from, ToBlock = to }, cancellationToken);
 

@@ -119,6 +119,17 @@ internal sealed class ScriptedChain : IRegistryChain
         }
     }
 
+    public async Task<IReadOnlyList<Bytes32?>> GetBlockHashesAsync(IReadOnlyList<ulong> numbers, CancellationToken cancellationToken)
+    {
+        var hashes = new List<Bytes32?>();
+        foreach (var number in numbers)
+        {
+            hashes.Add(await GetBlockHashAsync(number, cancellationToken));
+        }
+
+        return hashes;
+    }
+
     public Task<IReadOnlyList<Log>> GetLogsAsync(ulong from, ulong to, CancellationToken cancellationToken)
     {
         Fault();

@@ -1,0 +1,23 @@
+using TcrToolkit.Ethereum;
+using TcrToolkit.Ethereum.Rpc;
+
+namespace TcrToolkit.Events;
+
+/// <summary>The chain reads a registry event stream needs; the RPC implementation and the test fakes provide them.</summary>
+internal interface IRegistryChain : IAsyncDisposable
+{
+    /// <summary>The latest block number.</summary>
+    Task<ulong> GetHeadAsync(CancellationToken cancellationToken);
+
+    /// <summary>The canonical block hash at a height, or <c>null</c> when the chain is shorter.</summary>
+    Task<Bytes32?> GetBlockHashAsync(ulong number, CancellationToken cancellationToken);
+
+    /// <summary>The canonical block hashes at several heights (one request where the transport batches); <c>null</c> where the chain is shorter.</summary>
+    Task<IReadOnlyList<Bytes32?>> GetBlockHashesAsync(IReadOnlyList<ulong> numbers, CancellationToken cancellationToken);
+
+    /// <summary>The registry's logs in blocks <paramref name="from"/> to <paramref name="to"/>, inclusive.</summary>
+    Task<IReadOnlyList<Log>> GetLogsAsync(ulong from, ulong to, CancellationToken cancellationToken);
+
+    /// <summary>Returns when a block after <paramref name="knownHead"/> may exist: on a new-head notification, or after the poll interval.</summary>
+    Task WaitForNewBlockAsync(ulong knownHead, CancellationToken cancellationToken);
+}

@@ -1,0 +1,323 @@
+using Microsoft.Data.Sqlite;
+using TcrToolkit.Ethereum;
+using TcrToolkit.Ethereum.Rpc;
+
+namespace TcrToolkit.Events;
+
+/// <summary>
+/// What a registry event stream remembers to resume without gaps or duplicates: the last block fully delivered, the
+/// hashes of recent blocks (to recognise a reorganisation), and the events delivered in recent blocks (to retract
+/// them, and to skip them when a block was only partly delivered before a stop).
+/// </summary>
+/// <param name="Checkpoint">The last block fully delivered.</param>
+/// <param name="RecentBlocks">Recent blocks the stream recorded, including the checkpoint.</param>
+/// <param name="DeliveredLogs">The logs delivered in recent blocks.</param>
+public sealed record RegistryStreamState(
+    RegistryCheckpoint Checkpoint,
+    IReadOnlyList<RegistryCheckpoint> RecentBlocks,
+    IReadOnlyList<Log> DeliveredLogs);
+
+/// <summary>Persists a registry event stream's position. Calls come from one stream at a time.</summary>
+public interface IRegistryCheckpointStore
+{
+    /// <summary>The saved state, or <c>null</c> when nothing was saved yet.</summary>
+    RegistryStreamState? Load();
+
+    /// <summary>Records that the consumer has processed <paramref name="registryEvent"/>.</summary>
+    void SaveDelivered(RegistryEvent registryEvent);
+
+    /// <summary>Records that the consumer has processed the retraction of <paramref name="registryEvent"/>.</summary>
+    void SaveRetracted(RegistryEvent registryEvent);
+
+    /// <summary>
+    /// Moves the checkpoint to <paramref name="checkpoint"/>, forgets recorded blocks and events above it (an abandoned
+    /// fork) and below <paramref name="keepFrom"/> (too old to be reorganised).
+    /// </summary>
+    void SaveCheckpoint(RegistryCheckpoint checkpoint, ulong keepFrom);
+}
+
+/// <summary>A checkpoint store in memory: for tests, and for followers that rebuild their state on every start.</summary>
+public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
+{
+    private readonly Lock _lock = new();
+    private readonly SortedDictionary<ulong, Bytes32> _blocks = [];
+    private readonly Dictionary<RegistryEventId, Log> _events = [];
+    private RegistryCheckpoint? _checkpoint;
+
+    /// <inheritdoc/>
+    public RegistryStreamState? Load()
+    {
+        lock (_lock)
+        {
+            return _checkpoint is { } checkpoint
+                ? new RegistryStreamState(
+                    checkpoint,
+                    [.. _blocks.Select(b => new RegistryCheckpoint(b.Key, b.Value))],
+                    [.. _events.Values.OrderBy(l => l.BlockNumber).ThenBy(l => l.LogIndex)])
+                : null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SaveDelivered(RegistryEvent registryEvent)
+    {
+        ArgumentNullException.ThrowIfNull(registryEvent);
+        lock (_lock)
+        {
+            _blocks[registryEvent.Log.BlockNumber] = registryEvent.Log.BlockHash;
+            _events[registryEvent.Id] = registryEvent.Log;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SaveRetracted(RegistryEvent registryEvent)
+    {
+        ArgumentNullException.ThrowIfNull(registryEvent);
+        lock (_lock)
+        {
+            _events.Remove(registryEvent.Id);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SaveCheckpoint(RegistryCheckpoint checkpoint, ulong keepFrom)
+    {
+        lock (_lock)
+        {
+            _checkpoint = checkpoint;
+            foreach (var number in _blocks.Keys.Where(n => n > checkpoint.BlockNumber || n < keepFrom).ToList())
+            {
+                _blocks.Remove(number);
+            }
+
+            _blocks[checkpoint.BlockNumber] = checkpoint.BlockHash;
+            foreach (var id in _events.Where(e => e.Value.BlockNumber > checkpoint.BlockNumber || e.Value.BlockNumber < keepFrom).Select(e => e.Key).ToList())
+            {
+                _events.Remove(id);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A checkpoint store in one SQLite file (write-ahead log, <c>synchronous = NORMAL</c>: a killed process loses
+/// nothing it saved; a power cut may lose the last saves, which the stream then delivers again).
+/// </summary>
+public sealed class SqliteRegistryCheckpointStore : IRegistryCheckpointStore, IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly Lock _lock = new();
+
+    private SqliteRegistryCheckpointStore(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        Path = path;
+    }
+
+    /// <summary>The store's file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens the store at <paramref name="path"/>, creating it and its directory if missing.</summary>
+    /// <exception cref="RegistryStoreException">The file is not a checkpoint store or cannot be opened.</exception>
+    public static SqliteRegistryCheckpointStore Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            SqliteHelpers.Execute(connection, """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                PRAGMA busy_timeout = 30000;
+                CREATE TABLE IF NOT EXISTS stream_checkpoint (
+                    id      INTEGER PRIMARY KEY CHECK (id = 1),
+                    number  INTEGER NOT NULL,
+                    hash    BLOB NOT NULL CHECK (length(hash) = 32)
+                );
+                CREATE TABLE IF NOT EXISTS stream_blocks (
+                    number  INTEGER PRIMARY KEY,
+                    hash    BLOB NOT NULL CHECK (length(hash) = 32)
+                );
+                CREATE TABLE IF NOT EXISTS stream_events (
+                    block_hash    BLOB NOT NULL,
+                    log_index     INTEGER NOT NULL,
+                    block_number  INTEGER NOT NULL,
+                    tx_hash       BLOB NOT NULL,
+                    tx_index      INTEGER NOT NULL,
+                    address       BLOB NOT NULL,
+                    topics        BLOB NOT NULL,
+                    data          BLOB NOT NULL,
+                    PRIMARY KEY (block_hash, log_index)
+                );
+                """);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new RegistryStoreException($"The checkpoint store {fullPath} cannot be opened ({e.Message}); check that the file is a checkpoint store, or delete it to follow the registry again from the start.", e);
+        }
+
+        return new SqliteRegistryCheckpointStore(connection, fullPath);
+    }
+
+    /// <inheritdoc/>
+    public RegistryStreamState? Load()
+    {
+        lock (_lock)
+        {
+            using var select = _connection.CreateCommand();
+            select.CommandText = "SELECT number, hash FROM stream_checkpoint WHERE id = 1";
+            RegistryCheckpoint checkpoint;
+            using (var reader = select.ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                checkpoint = new RegistryCheckpoint((ulong)reader.GetInt64(0), new Bytes32((byte[])reader[1]));
+            }
+
+            var blocks = new List<RegistryCheckpoint>();
+            select.CommandText = "SELECT number, hash FROM stream_blocks ORDER BY number";
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    blocks.Add(new RegistryCheckpoint((ulong)reader.GetInt64(0), new Bytes32((byte[])reader[1])));
+                }
+            }
+
+            var logs = new List<Log>();
+            select.CommandText = "SELECT block_hash, log_index, block_number, tx_hash, tx_index, address, topics, data FROM stream_events ORDER BY block_number, log_index";
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var topicBytes = (byte[])reader[6];
+                    var topics = new Bytes32[topicBytes.Length / Bytes32.Size];
+                    for (var i = 0; i < topics.Length; i++)
+                    {
+                        topics[i] = new Bytes32(topicBytes.AsSpan(i * Bytes32.Size, Bytes32.Size));
+                    }
+
+                    logs.Add(new Log
+                    {
+                        BlockHash = new Bytes32((byte[])reader[0]),
+                        LogIndex = (ulong)reader.GetInt64(1),
+                        BlockNumber = (ulong)reader.GetInt64(2),
+                        TransactionHash = new Bytes32((byte[])reader[3]),
+                        TransactionIndex = (ulong)reader.GetInt64(4),
+                        Address = new Address((byte[])reader[5]),
+                        Topics = topics,
+                        Data = (byte[])reader[7],
+                    });
+                }
+            }
+
+            return new RegistryStreamState(checkpoint, blocks, logs);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SaveDelivered(RegistryEvent registryEvent)
+    {
+        ArgumentNullException.ThrowIfNull(registryEvent);
+        var log = registryEvent.Log;
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var insert = _connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT OR IGNORE INTO stream_blocks (number, hash) VALUES ($number, $block_hash);
+                INSERT OR IGNORE INTO stream_events (block_hash, log_index, block_number, tx_hash, tx_index, address, topics, data)
+                VALUES ($block_hash, $log_index, $number, $tx_hash, $tx_index, $address, $topics, $data);
+                """;
+            insert.Parameters.AddWithValue("$number", (long)log.BlockNumber);
+            insert.Parameters.AddWithValue("$block_hash", log.BlockHash.ToArray());
+            insert.Parameters.AddWithValue("$log_index", (long)log.LogIndex);
+            insert.Parameters.AddWithValue("$tx_hash", log.TransactionHash.ToArray());
+            insert.Parameters.AddWithValue("$tx_index", (long)log.TransactionIndex);
+            insert.Parameters.AddWithValue("$address", log.Address.ToArray());
+            insert.Parameters.AddWithValue("$topics", log.Topics.SelectMany(t => t.ToArray()).ToArray());
+            insert.Parameters.AddWithValue("$data", log.Data.ToArray());
+            insert.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SaveRetracted(RegistryEvent registryEvent)
+    {
+        ArgumentNullException.ThrowIfNull(registryEvent);
+        lock (_lock)
+        {
+            using var delete = _connection.CreateCommand();
+            delete.CommandText = "DELETE FROM stream_events WHERE block_hash = $block_hash AND log_index = $log_index";
+            delete.Parameters.AddWithValue("$block_hash", registryEvent.Log.BlockHash.ToArray());
+            delete.Parameters.AddWithValue("$log_index", (long)registryEvent.Log.LogIndex);
+            delete.ExecuteNonQuery();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SaveCheckpoint(RegistryCheckpoint checkpoint, ulong keepFrom)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var update = _connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = """
+                INSERT INTO stream_checkpoint (id, number, hash) VALUES (1, $number, $hash)
+                    ON CONFLICT (id) DO UPDATE SET number = excluded.number, hash = excluded.hash;
+                DELETE FROM stream_blocks WHERE number > $number OR number < $keep;
+                DELETE FROM stream_events WHERE block_number > $number OR block_number < $keep;
+                INSERT OR REPLACE INTO stream_blocks (number, hash) VALUES ($number, $hash);
+                """;
+            update.Parameters.AddWithValue("$number", (long)checkpoint.BlockNumber);
+            update.Parameters.AddWithValue("$hash", checkpoint.BlockHash.ToArray());
+            update.Parameters.AddWithValue("$keep", (long)keepFrom);
+            update.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose() => _connection.Dispose();
+}
+
+/// <summary>A registry store (checkpoint or mirror) cannot be used; the message says why and what to do.</summary>
+public sealed class RegistryStoreException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public RegistryStoreException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public RegistryStoreException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+internal static class SqliteHelpers
+{
+    public static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,147 @@
+using TcrToolkit.Ethereum;
+using TcrToolkit.Ethereum.Abi;
+using TcrToolkit.Ethereum.Rpc;
+
+namespace TcrToolkit.Events;
+
+/// <summary>The registry events clients follow; the names are those of the events in <c>IMailServerRegistry</c>.</summary>
+public enum RegistryEventKind
+{
+    /// <summary>An application was made.</summary>
+    Applied,
+
+    /// <summary>An application or listing was challenged.</summary>
+    Challenged,
+
+    /// <summary>The owner added tokens to the deposit.</summary>
+    Deposited,
+
+    /// <summary>The owner took tokens out of the deposit.</summary>
+    Withdrawn,
+
+    /// <summary>An application became a trusted listing.</summary>
+    Listed,
+
+    /// <summary>An application was removed after losing a challenge.</summary>
+    ApplicationRemoved,
+
+    /// <summary>A listing was removed after losing a challenge.</summary>
+    ListingRemoved,
+
+    /// <summary>The owner started leaving.</summary>
+    ExitStarted,
+
+    /// <summary>The owner left the registry.</summary>
+    Exited,
+
+    /// <summary>A challenge found the deposit below the minimum: the entry was removed without a vote.</summary>
+    TouchedAndRemoved,
+
+    /// <summary>The challenger won.</summary>
+    ChallengeSucceeded,
+
+    /// <summary>The challenge was rejected.</summary>
+    ChallengeFailed,
+
+    /// <summary>A voter claimed its reward.</summary>
+    RewardClaimed,
+
+    /// <summary>The governor changed a registry parameter.</summary>
+    ParameterSet,
+}
+
+/// <summary>Where a log sits in the chain: its block and its index in the block. Two logs are the same event exactly
+/// when their ids are equal, so a log re-mined in another block after a reorganisation is a new event.</summary>
+/// <param name="BlockHash">The including block's hash.</param>
+/// <param name="LogIndex">The log's position in its block.</param>
+public readonly record struct RegistryEventId(Bytes32 BlockHash, ulong LogIndex);
+
+/// <summary>A block the stream has processed: its number and hash.</summary>
+/// <param name="BlockNumber">The block number.</param>
+/// <param name="BlockHash">The block hash, which commits to every earlier block.</param>
+public readonly record struct RegistryCheckpoint(ulong BlockNumber, Bytes32 BlockHash)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"block {BlockNumber} ({BlockHash})";
+}
+
+/// <summary>
+/// One registry event, decoded with the registry ABI. A single record for every kind keeps the model small until the
+/// generated bindings bring a type per event; <see cref="Kind"/>, <see cref="NodeId"/> and <see cref="Owner"/> cover
+/// what followers act on, and <see cref="Arguments"/> holds every argument by name.
+/// </summary>
+public sealed record RegistryEvent
+{
+    private RegistryEvent(RegistryEventKind kind, DecodedEvent arguments, Log log)
+    {
+        Kind = kind;
+        Arguments = arguments;
+        Log = log;
+        // Read once here: followers ask for them on every event.
+        NodeId = kind == RegistryEventKind.ParameterSet ? Bytes32.Zero : arguments.Arguments[0].Value.AsBytes32();
+        Owner = arguments.Arguments.FirstOrDefault(a => a.Name == "owner")?.Value.AsAddress();
+    }
+
+    /// <summary>The event kind.</summary>
+    public RegistryEventKind Kind { get; }
+
+    /// <summary>Every argument, by name (for example <c>Arguments["deposit"].AsUInt256()</c>).</summary>
+    public DecodedEvent Arguments { get; }
+
+    /// <summary>The log as the node reported it.</summary>
+    public Log Log { get; }
+
+    /// <summary>The identity used for exactly-once delivery: block hash and log index.</summary>
+    public RegistryEventId Id => new(Log.BlockHash, Log.LogIndex);
+
+    /// <summary>The including block.</summary>
+    public RegistryCheckpoint Block => new(Log.BlockNumber, Log.BlockHash);
+
+    /// <summary>The listing the event concerns; zero for <see cref="RegistryEventKind.ParameterSet"/>.</summary>
+    public Bytes32 NodeId { get; }
+
+    /// <summary>The listing's owner for events that name it, otherwise <c>null</c>.</summary>
+    public Address? Owner { get; }
+
+    /// <summary>
+    /// Decodes a registry log, or returns <c>null</c> when its first topic is not a registry event.
+    /// </summary>
+    /// <exception cref="AbiDecodingException">The topic is a registry event's but the log does not decode.</exception>
+    public static RegistryEvent? TryDecode(Log log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var decoded = RegistryAbi.Abi.DecodeLog(log.Topics, log.Data.Span);
+        if (decoded is null || !Enum.TryParse<RegistryEventKind>(decoded.Name, out var kind))
+        {
+            return null;
+        }
+
+        return new RegistryEvent(kind, decoded, log);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Arguments} at {Block} #{Log.LogIndex}";
+}
+
+/// <summary>What a <see cref="RegistryUpdate"/> reports.</summary>
+public enum RegistryUpdateKind
+{
+    /// <summary>A new event on the canonical chain.</summary>
+    Added,
+
+    /// <summary>
+    /// An event delivered earlier whose block left the canonical chain: undo it. Retractions come newest first, before
+    /// the events of the new chain.
+    /// </summary>
+    Retracted,
+
+    /// <summary>Every block up to <see cref="RegistryUpdate.Checkpoint"/> has been delivered.</summary>
+    Progress,
+}
+
+/// <summary>One item of a registry event stream.</summary>
+/// <param name="Kind">Added, retracted, or a progress mark.</param>
+/// <param name="Event">The event, for <see cref="RegistryUpdateKind.Added"/> and <see cref="RegistryUpdateKind.Retracted"/>.</param>
+/// <param name="Checkpoint">The last block fully delivered (for a retraction: the newest block still canonical).</param>
+/// <param name="Head">The chain head the stream had seen when it produced the update.</param>
+public sealed record RegistryUpdate(RegistryUpdateKind Kind, RegistryEvent? Event, RegistryCheckpoint Checkpoint, ulong Head);

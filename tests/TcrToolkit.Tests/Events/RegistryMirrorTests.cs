@@ -1,0 +1,122 @@
+using TcrToolkit.Ethereum;
+using TcrToolkit.Events;
+
+namespace TcrToolkit.Tests.Events;
+
+/// <summary>The mirror's confirmation and retraction bookkeeping on a scripted chain.</summary>
+public sealed class RegistryMirrorTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("tcr-mirror-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private RegistryMirror Open(ScriptedChain chain, int depth, params MirroredListing[] listed) =>
+        RegistryMirror.Open(chain, new FixedSnapshot(listed), new RegistryMirrorOptions
+        {
+            Registry = ScriptedChain.Registry,
+            DatabasePath = Path.Combine(_directory, "mirror.db"),
+            ConfirmationDepth = depth,
+            Stream = new RegistryEventsOptions { PollInterval = TimeSpan.FromMilliseconds(10), RetryDelay = TimeSpan.Zero },
+        });
+
+    [Fact]
+    public async Task Listed_RetractedBeforeConfirmation_IsNeverTrusted()
+    {
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        await using var mirror = Open(chain, depth: 3);
+        using var stop = new CancellationTokenSource();
+        var run = mirror.RunAsync(stop.Token);
+        var fork = chain.Head;
+        chain.Mine(ScriptedChain.Listed(1));
+        chain.Mine();
+        await Until(() => mirror.Seen?.BlockNumber >= fork + 2);
+
+        chain.Reorg(fork);
+        for (var i = 0; i < 6; i++)
+        {
+            chain.Mine();
+        }
+
+        await Until(() => mirror.Checkpoint?.BlockNumber >= chain.Head - 3);
+        mirror.IsTrusted(ScriptedChain.NodeId(1)).Should().BeFalse();
+        mirror.ColdStarts.Should().Be(1);
+        await stop.CancelAsync();
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    [Fact]
+    public async Task Removal_Retracted_StaysEvictedUntilTheNewChainIsConfirmedPastIt()
+    {
+        var owner = Address.Parse("0x00000000000000000000000000000000000000a1");
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        await using var mirror = Open(chain, 2, new MirroredListing(ScriptedChain.NodeId(1), owner, ListingStage.Listed, 100UL));
+        using var stop = new CancellationTokenSource();
+        var run = mirror.RunAsync(stop.Token);
+        await Until(() => mirror.IsTrusted(ScriptedChain.NodeId(1)));
+        var fork = chain.Head;
+        var removedAt = chain.Mine(ScriptedChain.Exited(1));
+        await Until(() => !mirror.IsTrusted(ScriptedChain.NodeId(1)));
+
+        chain.Reorg(fork);
+        chain.Mine();
+        chain.Mine();
+        await Until(() => mirror.Seen?.BlockNumber >= removedAt + 1);
+        var held = mirror.IsTrusted(ScriptedChain.NodeId(1));
+        chain.Mine();
+        chain.Mine();
+        await Until(() => mirror.Checkpoint?.BlockNumber >= removedAt);
+
+        held.Should().BeFalse();
+        mirror.IsTrusted(ScriptedChain.NodeId(1)).Should().BeTrue();
+        await stop.CancelAsync();
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    [Fact]
+    public async Task Open_AfterRestart_AnswersFromTheFileBeforeRunning()
+    {
+        var owner = Address.Parse("0x00000000000000000000000000000000000000a1");
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        await using (var mirror = Open(chain, 0, new MirroredListing(ScriptedChain.NodeId(1), owner, ListingStage.Listed, 100UL)))
+        {
+            using var stop = new CancellationTokenSource();
+            var run = mirror.RunAsync(stop.Token);
+            chain.Mine(ScriptedChain.Listed(2));
+            await Until(() => mirror.IsTrusted(ScriptedChain.NodeId(2)));
+            await stop.CancelAsync();
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+
+        await using var reopened = Open(chain, 0);
+
+        reopened.TrustedNodeIds.Should().BeEquivalentTo([ScriptedChain.NodeId(1), ScriptedChain.NodeId(2)]);
+        reopened.GetListing(ScriptedChain.NodeId(2))!.Deposit.Should().Be((UInt256)100UL);
+    }
+
+    [Fact]
+    public void NodeIdComparer_IdsSharingTheirFirstBytes_HashApart()
+    {
+        var ids = Enumerable.Range(1, 1_000).Select(i => ((UInt256)(ulong)i).ToBytes32()).ToList();
+
+        ids.Select(NodeIdComparer.Instance.GetHashCode).Distinct().Should().HaveCountGreaterThan(990);
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not hold in time.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    private sealed class FixedSnapshot(IReadOnlyList<MirroredListing> listed) : IRegistrySnapshotReader
+    {
+        public Task<IReadOnlyList<MirroredListing>> ReadListedAsync(ulong blockNumber, CancellationToken cancellationToken) => Task.FromResult(listed);
+    }
+}

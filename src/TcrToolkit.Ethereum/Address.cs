@@ -214,7 +214,13 @@ public readonly struct Address : IEquatable<Address>, ISpanFormattable, ISpanPar
     public override bool Equals(object? obj) => obj is Address other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => MemoryMarshal.Read<int>(AsSpan()[16..]);
+    /// <remarks>All 20 bytes, with the process's random seed, so chosen addresses cannot crowd one bucket.</remarks>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.AddBytes(AsSpan());
+        return hash.ToHashCode();
+    }
 
     /// <summary>Equality.</summary>
     public static bool operator ==(Address left, Address right) => left.Equals(right);

@@ -82,7 +82,14 @@ public readonly struct Bytes32 : IEquatable<Bytes32>, ISpanFormattable
     public override bool Equals(object? obj) => obj is Bytes32 other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => MemoryMarshal.Read<int>(AsSpan());
+    /// <remarks>All 32 bytes, with the process's random seed: values sharing a prefix (chosen on purpose, or small
+    /// numbers) still spread over a dictionary's buckets.</remarks>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.AddBytes(AsSpan());
+        return hash.ToHashCode();
+    }
 
     /// <summary>Equality.</summary>
     public static bool operator ==(Bytes32 left, Bytes32 right) => left.Equals(right);

@@ -31,4 +31,26 @@ public sealed class Bytes32Tests
         var value = new UInt256(1, 2, 3, 4);
         value.ToBytes32().ToUInt256().Should().Be(value);
     }
+
+    [Fact]
+    public void GetHashCode_ValuesSharingTheirFirstBytes_HashApart()
+    {
+        // Small numbers share 28 leading zero bytes; ids can be ground to share a prefix. Both must spread.
+        var values = Enumerable.Range(1, 1_000).Select(i => ((UInt256)(ulong)i).ToBytes32()).ToList();
+
+        values.Select(v => v.GetHashCode()).Distinct().Should().HaveCountGreaterThan(990);
+    }
+
+    [Fact]
+    public void GetHashCode_AddressesSharingTheirLastBytes_HashApart()
+    {
+        var addresses = Enumerable.Range(1, 1_000).Select(i =>
+        {
+            var bytes = new byte[20];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes, i); // the last 16 bytes stay equal
+            return new Address(bytes);
+        }).ToList();
+
+        addresses.Select(a => a.GetHashCode()).Distinct().Should().HaveCountGreaterThan(990);
+    }
 }

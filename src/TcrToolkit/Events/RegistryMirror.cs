@@ -106,11 +106,11 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     private readonly RegistryMirrorOptions _options;
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
-    private readonly Dictionary<Bytes32, MirroredListing> _confirmed = new(NodeIdComparer.Instance);
+    private readonly Dictionary<Bytes32, MirroredListing> _confirmed = new();
     private readonly List<RegistryEvent> _pending = [];
-    private readonly Dictionary<Bytes32, ulong> _holds = new(NodeIdComparer.Instance);
+    private readonly Dictionary<Bytes32, ulong> _holds = new();
     private readonly List<RegistryCheckpoint> _progress = [];
-    private readonly ConcurrentDictionary<Bytes32, byte> _trusted = new(NodeIdComparer.Instance);
+    private readonly ConcurrentDictionary<Bytes32, byte> _trusted = new();
     private RegistryCheckpoint? _checkpoint;
     private RegistryCheckpoint? _seen;
 
@@ -384,7 +384,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
 
         var checkpoint = _progress[index];
         _progress.RemoveRange(0, index);
-        var touched = new HashSet<Bytes32>(NodeIdComparer.Instance);
+        var touched = new HashSet<Bytes32>();
         var confirmedCount = _pending.TakeWhile(e => e.Block.BlockNumber <= checkpoint.BlockNumber).Count();
         foreach (var e in _pending.Take(confirmedCount))
         {
@@ -588,24 +588,6 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
         public Task WaitForNewBlockAsync(ulong knownHead, CancellationToken cancellationToken) => inner.WaitForNewBlockAsync(knownHead, cancellationToken);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>
-/// Hashes all 32 bytes of a node id with the process's random seed. <see cref="Bytes32.GetHashCode"/> reads only the
-/// first four bytes, so ids sharing them (made on purpose, or small numbers) would put every listing in one bucket.
-/// </summary>
-internal sealed class NodeIdComparer : IEqualityComparer<Bytes32>
-{
-    public static readonly NodeIdComparer Instance = new();
-
-    public bool Equals(Bytes32 x, Bytes32 y) => x == y;
-
-    public int GetHashCode(Bytes32 obj)
-    {
-        var hash = new HashCode();
-        hash.AddBytes(obj.AsSpan());
-        return hash.ToHashCode();
     }
 }
 

@@ -123,20 +123,7 @@ public sealed class SqliteRegistryCheckpointStore : IRegistryCheckpointStore, ID
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var fullPath = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-        }.ToString());
-        try
-        {
-            connection.Open();
-            SqliteHelpers.Execute(connection, """
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                PRAGMA busy_timeout = 30000;
+        var connection = SqliteHelpers.OpenWal(fullPath, """
                 CREATE TABLE IF NOT EXISTS stream_checkpoint (
                     id      INTEGER PRIMARY KEY CHECK (id = 1),
                     number  INTEGER NOT NULL,
@@ -157,13 +144,8 @@ public sealed class SqliteRegistryCheckpointStore : IRegistryCheckpointStore, ID
                     data          BLOB NOT NULL,
                     PRIMARY KEY (block_hash, log_index)
                 );
-                """);
-        }
-        catch (SqliteException e)
-        {
-            connection.Dispose();
-            throw new RegistryStoreException($"The checkpoint store {fullPath} cannot be opened ({e.Message}); check that the file is a checkpoint store, or delete it to follow the registry again from the start.", e);
-        }
+                """,
+            e => new RegistryStoreException($"The checkpoint store {fullPath} cannot be opened ({e.Message}); check that the file is a checkpoint store, or delete it to follow the registry again from the start.", e));
 
         return new SqliteRegistryCheckpointStore(connection, fullPath);
     }
@@ -314,6 +296,26 @@ public sealed class RegistryStoreException : Exception
 
 internal static class SqliteHelpers
 {
+    /// Opens (creating it and its folder if needed) a SQLite file in WAL mode with <paramref name="schema"/>; if that
+    /// fails, closes it and throws what <paramref name="failure"/> makes of the error.
+    public static SqliteConnection OpenWal(string fullPath, string schema, Func<SqliteException, Exception> failure)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        var connection = new SqliteConnection(
+            new SqliteConnectionStringBuilder { DataSource = fullPath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;\n" + schema);
+            return connection;
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw failure(e);
+        }
+    }
+
     public static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

@@ -174,15 +174,9 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     {
         options.Validate();
         var path = Path.GetFullPath(options.DatabasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
-        try
-        {
-            connection.Open();
-            SqliteHelpers.Execute(connection, """
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                PRAGMA busy_timeout = 30000;
+        Func<SqliteException, Exception> failure = e => new RegistryStoreException(
+            $"The registry mirror {path} cannot be opened ({e.Message}); check that the file is a registry mirror, or delete it to rebuild the mirror from the chain.", e);
+        var connection = SqliteHelpers.OpenWal(path, """
                 CREATE TABLE IF NOT EXISTS mirror_checkpoint (
                     id      INTEGER PRIMARY KEY CHECK (id = 1),
                     number  INTEGER NOT NULL,
@@ -194,13 +188,16 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
                     stage    INTEGER NOT NULL,
                     deposit  TEXT
                 );
-                """);
-            return new RegistryMirror(chain, reader, options, connection);
+                """,
+            failure);
+        try
+        {
+            return new RegistryMirror(chain, reader, options, connection); // reads the stored state
         }
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new RegistryStoreException($"The registry mirror {path} cannot be opened ({e.Message}); check that the file is a registry mirror, or delete it to rebuild the mirror from the chain.", e);
+            throw failure(e);
         }
     }
 

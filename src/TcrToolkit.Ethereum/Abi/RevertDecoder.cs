@@ -102,6 +102,16 @@ public sealed class RevertDecoder
         }
     }
 
+    /// <summary>The errors this decoder knows, <c>Error(string)</c> and <c>Panic(uint256)</c> included.</summary>
+    public IReadOnlyCollection<AbiError> Errors => _errors.Values;
+
+    /// <summary>A decoder that knows every error of <paramref name="decoders"/> (for example one per contract of a deployment).</summary>
+    public static RevertDecoder Combine(params RevertDecoder[] decoders)
+    {
+        ArgumentNullException.ThrowIfNull(decoders);
+        return new RevertDecoder(decoders.SelectMany(d => d.Errors));
+    }
+
     /// <summary>Decodes revert data.</summary>
     /// <exception cref="AbiDecodingException">The selector is known but the arguments are malformed.</exception>
     public DecodedRevert Decode(ReadOnlySpan<byte> data)

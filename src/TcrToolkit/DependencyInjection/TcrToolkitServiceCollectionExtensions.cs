@@ -11,8 +11,9 @@ public static class TcrToolkitServiceCollectionExtensions
 {
     /// <summary>
     /// Adds TcrToolkit: its validated <see cref="TcrToolkitOptions"/> (checked when the host starts), the resolved
-    /// <see cref="TcrDeployment"/>, a JSON-RPC <see cref="RpcClient"/> for the configured node, and the
-    /// <see cref="SaltVault"/>. Registrations are singletons and idempotent.
+    /// <see cref="TcrDeployment"/>, a JSON-RPC <see cref="RpcClient"/> for the configured node (decoding every
+    /// TcrToolkit contract's errors), a <see cref="TcrToolkit.DependencyInjection.TcrConnectionProvider"/> that
+    /// connects to the deployment on first use, and the <see cref="SaltVault"/>. Registrations are singletons and idempotent.
     /// </summary>
     /// <example>
     /// <code>
@@ -37,9 +38,10 @@ public static class TcrToolkitServiceCollectionExtensions
             var options = Options(provider);
             return RpcClient.CreateHttp(
                 options.RpcUrl!,
-                new RpcClientOptions(),
+                new RpcClientOptions { RevertDecoder = TcrToolkit.TcrConnection.RevertDecoder },
                 new HttpRpcTransportOptions { RequestTimeout = options.RequestTimeout });
         });
+        services.TryAddSingleton<TcrToolkit.DependencyInjection.TcrConnectionProvider>();
         services.TryAddSingleton(provider => SaltVault.Open(Options(provider).SaltVaultPath, provider.GetRequiredService<TimeProvider>()));
         return services;
     }

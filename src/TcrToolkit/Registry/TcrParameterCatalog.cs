@@ -160,4 +160,65 @@ public static class GovernanceRules
             ? ActionCheck.NeedsFunds($"a proposal deposit is {Tokens(proposalDeposit)} but the governor may take only {Tokens(funds.Allowance)}; approve the governor for at least that.")
             : ActionCheck.Allowed;
     }
+
+    /// <summary><c>challengeProposal</c> of <paramref name="proposal"/> (null when there is none) by an account with <paramref name="funds"/> towards the governor.</summary>
+    public static ActionCheck CanChallengeProposal(ulong proposalId, Governance.ProposalState? proposal, Funds funds, DateTimeOffset now)
+    {
+        if (proposal is null)
+        {
+            return ActionCheck.WrongState($"there is no proposal {proposalId}; check the id (tcr params show lists proposals).");
+        }
+
+        if (proposal.Status != Governance.ProposalStatus.Pending)
+        {
+            return ActionCheck.WrongState($"proposal {proposalId} is {proposal.Status.ToString().ToLowerInvariant()}; only a pending proposal can be challenged.");
+        }
+
+        if (now >= proposal.ChallengeEnd)
+        {
+            return ActionCheck.WrongState($"the challenge stage of proposal {proposalId} ended at {Time(proposal.ChallengeEnd)}; it can only be processed now.");
+        }
+
+        if (funds.Balance < proposal.Deposit)
+        {
+            return ActionCheck.NeedsFunds($"the challenge stake is {Tokens(proposal.Deposit)} but the account holds {Tokens(funds.Balance)}; get {Tokens(proposal.Deposit - funds.Balance)} more.");
+        }
+
+        return funds.Allowance < proposal.Deposit
+            ? ActionCheck.NeedsFunds($"the challenge stake is {Tokens(proposal.Deposit)} but the governor may take only {Tokens(funds.Allowance)}; approve the governor for at least that.")
+            : ActionCheck.Allowed;
+    }
+
+    /// <summary><c>processProposal</c> of <paramref name="proposal"/> (null when there is none).</summary>
+    public static ActionCheck CanProcess(ulong proposalId, Governance.ProposalState? proposal, DateTimeOffset now)
+    {
+        if (proposal is null)
+        {
+            return ActionCheck.WrongState($"there is no proposal {proposalId}; check the id.");
+        }
+
+        switch (proposal.Status)
+        {
+            case Governance.ProposalStatus.Pending:
+                if (now < proposal.ChallengeEnd)
+                {
+                    return ActionCheck.NotYet($"proposal {proposalId} can be challenged until {Time(proposal.ChallengeEnd)}; process it after that.", proposal.ChallengeEnd);
+                }
+
+                break;
+            case Governance.ProposalStatus.Challenged when proposal.Challenge is { } challenge:
+                if (now < challenge.RevealEnd)
+                {
+                    return ActionCheck.NotYet($"the vote on proposal {proposalId} ends at {Time(challenge.RevealEnd)}; process it after that.", challenge.RevealEnd);
+                }
+
+                break;
+            default:
+                return ActionCheck.WrongState($"proposal {proposalId} is already {proposal.Status.ToString().ToLowerInvariant()}; there is nothing to process.");
+        }
+
+        return now > proposal.ProcessBy
+            ? ActionCheck.AllowedWith($"the process window closed at {Time(proposal.ProcessBy)}: processing settles the stakes but the value expires instead of taking effect.")
+            : ActionCheck.Allowed;
+    }
 }

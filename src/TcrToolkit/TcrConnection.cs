@@ -1,0 +1,113 @@
+using TcrToolkit.Configuration;
+using TcrToolkit.Ethereum;
+using TcrToolkit.Ethereum.Abi;
+using TcrToolkit.Ethereum.Rpc;
+using TcrToolkit.Generated;
+using TcrToolkit.Registry;
+
+namespace TcrToolkit;
+
+/// <summary>
+/// One TCR deployment on one chain, checked and resolved: the chain id agrees with the configuration, and the voting
+/// contract, token and governor are known (from the manifest, or read from the registry). Reads need only this;
+/// sending needs a <see cref="TcrAccount"/> made from it with <see cref="Account"/>.
+/// </summary>
+public sealed class TcrConnection
+{
+    private TcrConnection(RpcClient client, ulong chainId, Address registry, Address voting, Address token, Address governor)
+    {
+        Client = client;
+        ChainId = chainId;
+        Registry = registry;
+        Voting = voting;
+        Token = token;
+        Governor = governor;
+        RegistryContract = new MailServerRegistry(client, registry);
+        VotingContract = new CommitRevealVoting(client, voting);
+        TokenContract = new TcrToken(client, token);
+        GovernorContract = new ParameterGovernor(client, governor);
+    }
+
+    /// <summary>Decodes the custom errors of every TcrToolkit contract (registry, voting, governor, token).</summary>
+    public static RevertDecoder RevertDecoder { get; } = RevertDecoder.Combine(
+        MailServerRegistry.RevertDecoder, CommitRevealVoting.RevertDecoder, ParameterGovernor.RevertDecoder, TcrToken.RevertDecoder);
+
+    /// <summary>The JSON-RPC client.</summary>
+    public RpcClient Client { get; }
+
+    /// <summary>The chain the deployment lives on, as the node reports it.</summary>
+    public ulong ChainId { get; }
+
+    /// <summary>The registry.</summary>
+    public Address Registry { get; }
+
+    /// <summary>The voting contract shared by the registry and the governor.</summary>
+    public Address Voting { get; }
+
+    /// <summary>The ERC20Votes token of deposits, stakes and votes.</summary>
+    public Address Token { get; }
+
+    /// <summary>The parameter governor.</summary>
+    public Address Governor { get; }
+
+    internal MailServerRegistry RegistryContract { get; }
+
+    internal CommitRevealVoting VotingContract { get; }
+
+    internal TcrToken TokenContract { get; }
+
+    internal ParameterGovernor GovernorContract { get; }
+
+    /// <summary>
+    /// Checks the node against <paramref name="deployment"/> and resolves the addresses it leaves out: the node's chain
+    /// id must equal the deployment's (when it names one), and the registry must have code.
+    /// </summary>
+    /// <exception cref="TcrConfigurationException">The node is on another chain, or no registry is deployed at the address.</exception>
+    /// <exception cref="RpcException">The node could not be reached or answered with an error.</exception>
+    public static async Task<TcrConnection> ConnectAsync(RpcClient client, TcrDeployment deployment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(deployment);
+        var chainId = await client.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
+        if (deployment.ChainId is { } expected && expected != chainId)
+        {
+            throw new TcrConfigurationException(
+                $"The node at {client.Transport.Endpoint} is on chain {chainId}, but the deployment is on chain {expected}; point the RPC URL at a node of chain {expected}.");
+        }
+
+        var code = await client.GetCodeAsync(deployment.Registry, BlockTag.Latest, cancellationToken).ConfigureAwait(false);
+        if (code.Length == 0)
+        {
+            throw new TcrConfigurationException(
+                $"No contract is deployed at the registry address {deployment.Registry} on chain {chainId}; check the address or the manifest (was the devnet restarted?).");
+        }
+
+        var registry = new MailServerRegistry(client, deployment.Registry);
+        var voting = deployment.Voting ?? await registry.VotingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var token = deployment.Token ?? await registry.TokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var governor = deployment.Governor ?? await registry.GovernorAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new TcrConnection(client, chainId, deployment.Registry, voting, token, governor);
+    }
+
+    /// <summary>A signing account on this deployment. The account uses but does not own <paramref name="key"/>.</summary>
+    public TcrAccount Account(PrivateKey key, TransactionSenderOptions? options = null) => new(this, key, options);
+
+    /// <summary>The latest block's timestamp: the "now" of every on-chain deadline.</summary>
+    public async Task<DateTimeOffset> GetChainTimeAsync(CancellationToken cancellationToken = default)
+    {
+        var block = await Client.GetBlockAsync(BlockTag.Latest, cancellationToken).ConfigureAwait(false)
+            ?? throw new RpcProtocolException("The node returned no latest block.", Client.Transport.Endpoint, "eth_getBlockByNumber");
+        return DateTimeOffset.FromUnixTimeSeconds((long)block.Timestamp);
+    }
+
+    /// <summary>A token balance and the allowance <paramref name="owner"/> gave <paramref name="spender"/>.</summary>
+    public async Task<Funds> GetFundsAsync(Address owner, Address spender, CancellationToken cancellationToken = default)
+    {
+        var balance = TokenContract.BalanceOfAsync(owner, cancellationToken: cancellationToken);
+        var allowance = TokenContract.AllowanceAsync(owner, spender, cancellationToken: cancellationToken);
+        return new Funds(await balance.ConfigureAwait(false), await allowance.ConfigureAwait(false));
+    }
+}
+
+/// <summary>The configuration does not match the chain (wrong chain id, no contract at an address); fix the configuration.</summary>
+public sealed class TcrConfigurationException(string message) : Exception(message);

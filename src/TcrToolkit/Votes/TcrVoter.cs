@@ -48,6 +48,12 @@ public sealed class TcrVoter
 
     private TcrConnection Connection => _account.Connection;
 
+    /// <summary>The voting account.</summary>
+    public TcrAccount Account => _account;
+
+    /// <summary>Where the salts are kept.</summary>
+    public SaltVault Vault => _vault;
+
     /// <summary>The account's tokens, votes and delegate.</summary>
     public async Task<VotingPower> GetVotingPowerAsync(CancellationToken cancellationToken = default)
     {

@@ -40,7 +40,7 @@ public abstract class RegistryChainTest(RegistryChainFixture fixture) : IAsyncLi
 
     public async Task InitializeAsync() => _snapshot = await Chain.SnapshotAsync();
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var (stop, run, mirror) in _mirrors)
         {

@@ -154,6 +154,19 @@ public sealed class RegistryTestbed : IAsyncDisposable
         await IncreaseTimeAsync(StageLength);
     }
 
+    /// <summary>Gives <paramref name="account"/> ether for gas and tokens from the deployer, without approvals or delegation.</summary>
+    public async Task FundAsync(Address account, UInt256 ether, UInt256 tokens)
+    {
+        await Sender(_deployer).SendAndWaitAsync(new TransactionRequest { To = account, Value = ether });
+        if (!tokens.IsZero)
+        {
+            await SendAsync(_deployer, Token, TokenAbi, "transfer", account, tokens);
+        }
+    }
+
+    /// <summary>The registry's deployment (every address known), as a manifest would give it.</summary>
+    public TcrToolkit.Configuration.TcrDeployment Deployment => new(ChainId, Registry, Voting, Token, null);
+
     public Task InitExitAsync(PrivateKey owner, Bytes32 nodeId) => SendAsync(owner, Registry, RegistryAbi, "initExit", nodeId);
 
     /// <summary>Finalises an exit; the testbed's exit delay is zero, so right after <see cref="InitExitAsync"/> works.</summary>

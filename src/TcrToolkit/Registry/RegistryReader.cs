@@ -113,6 +113,10 @@ public sealed class RegistryReader
     public Task<UInt256> GetRewardAsync(Bytes32 nodeId, ulong challengeId, Address voter, CancellationToken cancellationToken = default) =>
         Contract.RewardOfAsync(nodeId, challengeId, voter, cancellationToken: cancellationToken);
 
+    /// <summary>The amount a withdraw verdict is made for: all that can be withdrawn, or one unit when nothing can.</summary>
+    internal static UInt256 WithdrawProbe(ListingState listing, ChallengeState? openChallenge, RegistryParameters parameters) =>
+        RegistryRules.Withdrawable(listing, openChallenge, parameters) is { IsZero: false } available ? available : UInt256.One;
+
     internal static ListingState ToState(Bytes32 nodeId, MailServerRegistry.Listing l) => new(
         nodeId, l.Owner, l.Deposit, (ListingStage)l.Stage, Instant(l.ApplicationEnd), Instant(l.ExitStart), Instant(l.ExitEnd), l.ChallengeId, l.Nonce);
 
@@ -130,13 +134,13 @@ public sealed class RegistryReader
                 ? ActionCheck.WrongState($"challenge {listing.ChallengeId} could not be read; try again.")
                 : RegistryRules.CanUpdateStatus(listing, open, now),
         };
+        // The services approve what they need, so only the balance can block a token-taking action here.
+        var spendable = funds with { Allowance = UInt256.MaxValue };
         if (account is { } a)
         {
-            actions[ListingAction.Challenge] = RegistryRules.CanChallenge(listing, parameters, funds);
-            actions[ListingAction.Deposit] = RegistryRules.CanDeposit(listing, a, parameters.MinDeposit, new Funds(funds.Balance, RegistryRules.MaxDeposit));
-            actions[ListingAction.Withdraw] = RegistryRules.Withdrawable(listing, open, parameters) is { IsZero: false } available
-                ? RegistryRules.CanWithdraw(listing, open, parameters, a, available)
-                : RegistryRules.CanWithdraw(listing, open, parameters, a, UInt256.One);
+            actions[ListingAction.Challenge] = RegistryRules.CanChallenge(listing, parameters, spendable);
+            actions[ListingAction.Deposit] = RegistryRules.CanDeposit(listing, a, UInt256.One, spendable);
+            actions[ListingAction.Withdraw] = RegistryRules.CanWithdraw(listing, open, parameters, a, WithdrawProbe(listing, open, parameters));
             actions[ListingAction.InitExit] = RegistryRules.CanInitExit(listing, a, now);
             actions[ListingAction.FinalizeExit] = RegistryRules.CanFinalizeExit(listing, a, now);
         }

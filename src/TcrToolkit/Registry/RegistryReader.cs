@@ -105,6 +105,40 @@ public sealed class RegistryReader
         return states;
     }
 
+    /// <summary>
+    /// Every entry present now — applications as well as trusted entries — found from the <c>Applied</c> events since
+    /// <paramref name="fromBlock"/> (the deployment block from the manifest), with its current state, in order of
+    /// application. The enumeration view (<see cref="GetTrustedListingsAsync"/>) lists trusted entries only.
+    /// </summary>
+    /// <exception cref="RpcErrorException">The node refused the log range; read from a later block.</exception>
+    public async Task<IReadOnlyList<ListingState>> GetEntriesAsync(ulong fromBlock = 0, CancellationToken cancellationToken = default)
+    {
+        var filter = MailServerRegistry.AppliedEvent.CreateFilter(_connection.Registry, fromBlock: fromBlock, toBlock: BlockTag.Latest);
+        var logs = await _connection.Client.GetLogsAsync(filter, cancellationToken).ConfigureAwait(false);
+        var seen = new HashSet<Bytes32>();
+        var entries = new List<ListingState>();
+        foreach (var log in logs)
+        {
+            if (MailServerRegistry.AppliedEvent.TryDecode(log) is { } applied && seen.Add(applied.NodeId))
+            {
+                var state = await GetListingStateAsync(applied.NodeId, cancellationToken).ConfigureAwait(false);
+                if (state.Stage != ListingStage.Absent)
+                {
+                    entries.Add(state);
+                }
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>The revealed tallies of a poll and whether it ended, reached quorum and passed (so far).</summary>
+    public async Task<PollResult> GetPollResultAsync(ulong pollId, CancellationToken cancellationToken = default)
+    {
+        var r = await _connection.VotingContract.ResultAsync(pollId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new PollResult(pollId, r.VotesFor, r.VotesAgainst, r.SnapshotSupply, Instant(r.RevealEnd), r.Ended, r.QuorumReached, r.Passed);
+    }
+
     /// <summary>Whether <paramref name="nodeId"/> is trusted now (listed or exiting), by the contract.</summary>
     public Task<bool> IsTrustedAsync(Bytes32 nodeId, CancellationToken cancellationToken = default) =>
         Contract.IsListedAsync(nodeId, cancellationToken: cancellationToken);
@@ -152,6 +186,18 @@ public sealed class RegistryReader
         return actions;
     }
 }
+
+/// <summary>A poll's revealed tallies.</summary>
+/// <param name="PollId">The poll.</param>
+/// <param name="VotesFor">Revealed weight upholding the challenge.</param>
+/// <param name="VotesAgainst">Revealed weight rejecting it.</param>
+/// <param name="SnapshotSupply">The token supply at the snapshot, against which quorum is measured.</param>
+/// <param name="RevealEnd">When the vote ends.</param>
+/// <param name="Ended">Whether it ended.</param>
+/// <param name="QuorumReached">Whether enough weight was revealed.</param>
+/// <param name="Passed">Whether the challenge is upheld on the revealed votes.</param>
+public sealed record PollResult(
+    ulong PollId, UInt256 VotesFor, UInt256 VotesAgainst, UInt256 SnapshotSupply, DateTimeOffset RevealEnd, bool Ended, bool QuorumReached, bool Passed);
 
 /// <summary>What can be done to a registry entry.</summary>
 public enum ListingAction

@@ -15,7 +15,8 @@ internal static class DeploymentRpc
                 "eth_call",
                 w =>
                 {
-                    WriteRequest(w, from, to, data, gas: 30_000_000);
+                    // Below EIP-7825's per-transaction cap of 2^24, which nodes also apply to calls.
+                    WriteRequest(w, from, to, data, gas: 16_000_000);
                     w.WriteStringValue("latest");
                     WriteOverrides(w, code);
                 },

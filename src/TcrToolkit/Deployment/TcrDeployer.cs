@@ -24,6 +24,10 @@ public sealed class TcrDeployer
 {
     private static readonly Address ProbeAddress = new(Keccak256.HashUtf8("TcrToolkit.Deployment.GasProbe").AsSpan()[12..]);
 
+    // Simulated creations come from an unused account: from the deployer, the next creation's address would be the
+    // predicted address of the step before, which already holds that step's code in the overrides.
+    private static readonly Address SimulationSender = new(Keccak256.HashUtf8("TcrToolkit.Deployment.SimulationSender").AsSpan()[12..]);
+
     private readonly RpcClient _client;
     private readonly TcrNetwork _network;
     private readonly DeploymentConfig _config;
@@ -85,6 +89,11 @@ public sealed class TcrDeployer
         // Code the later steps' constructors call, placed at predicted addresses for estimation only.
         var overrides = new Dictionary<Address, byte[]>();
         var addresses = new Dictionary<DeploymentStep, Address>();
+        if (record.Token is { } token)
+        {
+            addresses[DeploymentStep.Token] = token.Address;
+        }
+
         var steps = new List<PlannedStep>();
         foreach (var step in Steps(record))
         {
@@ -429,11 +438,23 @@ public sealed class TcrDeployer
         }
     }
 
-    /// <summary>The runtime code a creation returns (immutables filled in), from an <c>eth_call</c> of its init code.</summary>
+    /// <summary>
+    /// The runtime code a creation returns, from an <c>eth_call</c> of its init code. Immutables that depend on the
+    /// contract's own address (EIP-712's) differ from the real deployment's; the code only stands in for estimates.
+    /// </summary>
     private async Task<byte[]> RuntimeCodeAsync(
         DeploymentStep step, Address deployer, byte[] data, Dictionary<Address, byte[]> overrides, CancellationToken cancellationToken)
     {
-        var code = await DeploymentRpc.CallWithCodeAsync(_client, deployer, null, data, overrides, cancellationToken).ConfigureAwait(false);
+        byte[] code;
+        try
+        {
+            code = await DeploymentRpc.CallWithCodeAsync(_client, SimulationSender, null, data, overrides, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ContractRevertedException e)
+        {
+            throw new DeploymentException($"Simulating the {ContractName(step)} creation reverted ({e.Message}); check the configuration.", e);
+        }
+
         return code.Length > 0
             ? code
             : throw new DeploymentException($"Simulating the {ContractName(step)} creation returned no code, so the later steps cannot be estimated; check the node supports eth_call with state overrides.");

@@ -253,9 +253,9 @@ public sealed class DevnetHost
     {
         try
         {
-            return File.Exists(StatePath) ? JsonSerializer.Deserialize<DevnetState>(File.ReadAllText(StatePath)) : null;
+            return File.Exists(StatePath) ? JsonSerializer.Deserialize<StateFile>(File.ReadAllText(StatePath))?.ToState() : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
         {
             // An unreadable state file describes no devnet we could stop: treat it as stale.
             RemoveState();
@@ -266,11 +266,21 @@ public sealed class DevnetHost
     private async Task WriteStateAsync(DevnetState state)
     {
         var temporary = StatePath + ".tmp";
-        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(state, StateJson)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(StateFile.From(state), StateJson)).ConfigureAwait(false);
         File.Move(temporary, StatePath, overwrite: true);
     }
 
     private void RemoveState() => File.Delete(StatePath);
+
+    /// <summary>The state file's JSON shape: addresses as hex strings.</summary>
+    private sealed record StateFile(int ProcessId, int Port, Uri RpcUrl, ulong ChainId, string LogFile, string ManifestPath, DateTimeOffset StartedAt, string[]? Accounts)
+    {
+        public static StateFile From(DevnetState state) =>
+            new(state.ProcessId, state.Port, state.RpcUrl, state.ChainId, state.LogFile, state.ManifestPath, state.StartedAt, state.Accounts.Select(a => a.ToString()).ToArray());
+
+        public DevnetState ToState() =>
+            new(ProcessId, Port, RpcUrl, ChainId, LogFile, ManifestPath, StartedAt, (Accounts ?? []).Select(Address.Parse).ToList());
+    }
 
     private string FindRepository()
     {

@@ -9,7 +9,8 @@ namespace TcrToolkit.Configuration;
 /// <param name="TransactionHash">The transaction that created it; null for a contract created by another (the governor).</param>
 /// <param name="BlockNumber">The block of that transaction, or null.</param>
 /// <param name="CodeHash">keccak256 of its runtime code, to recognise it on chain, or null.</param>
-public sealed record DeployedContract(Address Address, Bytes32? TransactionHash, ulong? BlockNumber, Bytes32? CodeHash);
+/// <param name="Nonce">The deployer's nonce of the creating transaction, or null (the governor, an existing token, older manifests).</param>
+public sealed record DeployedContract(Address Address, Bytes32? TransactionHash, ulong? BlockNumber, Bytes32? CodeHash, ulong? Nonce = null);
 
 /// <summary>
 /// A deployment manifest (<c>deployments/&lt;network&gt;.json</c>, or <c>.devnet/devnet.json</c> for the embedded devnet):
@@ -23,6 +24,9 @@ public sealed record DeployedContract(Address Address, Bytes32? TransactionHash,
 ///                  "voting": { … }, "token": { … }, "governor": { "address": "0x…" } } }
 /// </code>
 /// Only <c>format</c>, <c>chainId</c> and <c>contracts.registry.address</c> are required; the registry knows the rest.
+/// The deployer (<c>TcrToolkit.Deployment.TcrDeployer</c>) adds optional fields to resume an interrupted deployment
+/// (see <c>TcrToolkit.Deployment.DeploymentRecord</c>); a manifest whose <c>deployment.status</c> is
+/// <c>incomplete</c> is refused here, since its contracts are not all deployed yet.
 /// </remarks>
 public sealed record DeploymentManifest(
     string Network,
@@ -88,6 +92,12 @@ public sealed record DeploymentManifest(
             }
 
             var network = root.TryGetProperty("network", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "unnamed";
+            if (root.TryGetProperty("deployment", out var deployment) && deployment.ValueKind == JsonValueKind.Object &&
+                deployment.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String && status.GetString() == "incomplete")
+            {
+                throw new DeploymentManifestException(source, $"records an unfinished {network} deployment; run the deployment again to finish it");
+            }
+
             if (!root.TryGetProperty("contracts", out var contracts) || contracts.ValueKind != JsonValueKind.Object)
             {
                 throw new DeploymentManifestException(source, "has no \"contracts\" object");
@@ -124,7 +134,8 @@ public sealed record DeploymentManifest(
             entry.TryGetProperty("blockNumber", out var block) && block.ValueKind == JsonValueKind.Number && block.TryGetUInt64(out var number)
                 ? number
                 : null,
-            OptionalBytes32(entry, "codeHash", field, source));
+            OptionalBytes32(entry, "codeHash", field, source),
+            entry.TryGetProperty("nonce", out var nonce) && nonce.ValueKind == JsonValueKind.Number && nonce.TryGetUInt64(out var n) ? n : null);
     }
 
     private static Bytes32? OptionalBytes32(JsonElement entry, string property, string field, string source) =>

@@ -26,7 +26,7 @@ public sealed class HardhatNode : IAsyncDisposable
 
     public Uri WebSocketEndpoint { get; }
 
-    public static async Task<HardhatNode> StartAsync()
+    public static async Task<HardhatNode> StartAsync(ulong? chainId = null)
     {
         var root = Repository.Root;
         var node = Path.Combine(root, "node_modules", "node", "bin", "node");
@@ -37,7 +37,14 @@ public sealed class HardhatNode : IAsyncDisposable
         }
 
         var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo(node, [cli, "node", "--hostname", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)])
+        string[] arguments = [cli, "node", "--hostname", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)];
+        if (chainId is { } id)
+        {
+            // Hardhat 3's node takes the chain id as an option: no config change, so builds and tests are unaffected.
+            arguments = [.. arguments, "--chain-id", id.ToString(CultureInfo.InvariantCulture)];
+        }
+
+        var start = new ProcessStartInfo(node, arguments)
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,

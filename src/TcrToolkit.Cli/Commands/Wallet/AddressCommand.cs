@@ -1,3 +1,4 @@
+using System.CommandLine;
 using TcrToolkit.Cli.Infrastructure;
 using TcrToolkit.Cli.Infrastructure.Accounts;
 using TcrToolkit.Cli.Infrastructure.Output;
@@ -12,9 +13,17 @@ namespace TcrToolkit.Cli.Commands.Wallet;
 /// <param name="Index">The mnemonic account index, or <c>null</c>.</param>
 internal sealed record WalletAddressResult(string Address, string Source, string? Name, string? File, int? Index);
 
-/// <summary><c>tcr wallet address</c>: the address of <c>--account</c>, read without a password where the keystore says it.</summary>
+/// <summary>
+/// <c>tcr wallet address</c>: the address of <c>--account</c>, read without a password where the keystore says it (or
+/// after unlocking, with <c>--unlock</c>).
+/// </summary>
 internal sealed class AddressCommand : TcrCommand
 {
+    private readonly Option<bool> _unlock = new("--unlock")
+    {
+        Description = "Decrypt the keystore too, to check the password and that the file holds the key of its address",
+    };
+
     public override string Noun => "wallet";
 
     public override string? Verb => "address";
@@ -25,14 +34,17 @@ internal sealed class AddressCommand : TcrCommand
     [
         new("tcr wallet address --account alice", "Print alice's address"),
         new("TCR_MNEMONIC=\"test test … junk\" tcr wallet address --account mnemonic:1", "Print account 1 of a mnemonic"),
+        new("tcr wallet address --account alice --unlock", "Check alice's password before a script relies on it"),
     ];
+
+    public override void Configure(Command command) => command.Options.Add(_unlock);
 
     public override Task ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var accounts = context.Accounts;
         var reference = accounts.Find();
         Ethereum.Address address;
-        if (reference is { Kind: AccountKind.Keystore, Keystore.Address: { } known })
+        if (reference is { Kind: AccountKind.Keystore, Keystore.Address: { } known } && !context.Parse.GetValue(_unlock))
         {
             address = known;
         }

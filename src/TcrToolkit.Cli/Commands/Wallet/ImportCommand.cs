@@ -63,6 +63,8 @@ internal sealed class ImportCommand : TcrCommand
         var keyFile = context.Parse.GetValue(_privateKeyFile);
         var fromMnemonic = context.Parse.GetValue(_fromMnemonic);
         var indexText = context.Parse.GetValue(_index);
+        var keystores = context.Keystores;
+        NewCommand.CheckName(keystores, name);
         if ((keyFile is null) == !fromMnemonic)
         {
             throw CliException.Usage(
@@ -75,8 +77,6 @@ internal sealed class ImportCommand : TcrCommand
             throw CliException.Usage("import-source", "--index only applies with --from-mnemonic; drop it or add --from-mnemonic.");
         }
 
-        var keystores = context.Keystores;
-        NewCommand.CheckName(keystores, name);
         var index = indexText is null ? 0 : AccountResolver.ParseIndex(indexText, "--index");
         using var key = fromMnemonic
             ? context.Accounts.DeriveFromMnemonic(index, context.Parse.GetValue(GlobalOptions.MnemonicFile))

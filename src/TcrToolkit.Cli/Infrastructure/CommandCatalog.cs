@@ -1,0 +1,46 @@
+using TcrToolkit.Cli.Commands.Listing;
+using TcrToolkit.Cli.Commands.Token;
+using TcrToolkit.Cli.Commands.Wallet;
+
+namespace TcrToolkit.Cli.Infrastructure;
+
+/// <summary>
+/// Every command of <c>tcr</c>, and the description of every noun. Adding a command is one line in <see cref="Create"/>
+/// (and, for a new noun, one in <see cref="NounDescription"/>).
+/// </summary>
+public static class CommandCatalog
+{
+    /// <summary>Examples shown by <c>tcr --help</c>.</summary>
+    public static IReadOnlyList<Example> RootExamples { get; } =
+    [
+        new("tcr wallet new alice", "Create a password-protected key in ~/.tcr/keystore"),
+        new("tcr token balance --account alice", "Show alice's token balance on the devnet"),
+        new("tcr listing show 0x<node-id> --network sepolia --json", "Read a listing on Sepolia as JSON"),
+    ];
+
+    /// <summary>Creates one instance of every command. Constructors only declare options: no I/O, no heavy types.</summary>
+    public static IReadOnlyList<TcrCommand> Create() =>
+    [
+        new NewCommand(),
+        new ImportCommand(),
+        new ListCommand(),
+        new AddressCommand(),
+        new BalanceCommand(),
+        new ShowCommand(),
+    ];
+
+    /// <summary>The help line of a noun.</summary>
+    public static string NounDescription(string noun) => noun switch
+    {
+        "devnet" => "Start, stop and inspect the local development chain",
+        "deploy" => "Deploy the TCR contracts and write the deployment manifest",
+        "wallet" => "Create, import and list local keys (keystore v3 files)",
+        "token" => "Read and move the registry's token",
+        "listing" => "Apply for, fund, leave and inspect mail server listings",
+        "challenge" => "Open, resolve and claim challenges against listings",
+        "vote" => "Commit and reveal votes on challenges",
+        "params" => "Show and govern the registry's parameters",
+        "watch" => "Follow the registry's events as they happen",
+        _ => noun,
+    };
+}

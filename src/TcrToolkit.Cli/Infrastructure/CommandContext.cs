@@ -1,0 +1,141 @@
+using System.CommandLine;
+using TcrToolkit.Cli.Infrastructure.Accounts;
+using TcrToolkit.Cli.Infrastructure.Configuration;
+using TcrToolkit.Cli.Infrastructure.Output;
+using TcrToolkit.Configuration;
+using TcrToolkit.Ethereum.Rpc;
+using TcrToolkit.Wallets;
+
+namespace TcrToolkit.Cli.Infrastructure;
+
+/// <summary>
+/// What a command gets: its parsed values, the output, the network (manifest, RPC) and the account (address, key).
+/// Everything is resolved on first use, so a command pays only for what it touches.
+/// </summary>
+public sealed class CommandContext : IAsyncDisposable
+{
+    private readonly NetworkResolver _networks;
+    private ResolvedNetwork? _network;
+    private AccountResolver? _accounts;
+    private RpcClient? _rpc;
+
+    /// <summary>Creates the context of one invocation.</summary>
+    /// <param name="command">The command being run.</param>
+    /// <param name="parse">The parse result.</param>
+    /// <param name="environment">Environment variables, directories, terminals.</param>
+    /// <param name="stdout">Standard output.</param>
+    /// <param name="stderr">Standard error.</param>
+    /// <param name="devnet">Finds the devnet's state; <see cref="DotDevnetLocator"/> by default.</param>
+    public CommandContext(TcrCommand command, ParseResult parse, CliEnvironment environment, TextWriter stdout, TextWriter stderr, IDevnetLocator? devnet = null)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(environment);
+        Command = command;
+        Parse = parse;
+        Environment = environment;
+        Stderr = stderr;
+        Output = new CommandOutput(parse.GetValue(GlobalOptions.Json), environment, stdout, stderr);
+        _networks = new NetworkResolver(environment, devnet ?? new DotDevnetLocator());
+    }
+
+    /// <summary>The command being run.</summary>
+    public TcrCommand Command { get; }
+
+    /// <summary>The parse result: <c>context.Parse.GetValue(_myOption)</c>.</summary>
+    public ParseResult Parse { get; }
+
+    /// <summary>Environment variables, directories and terminals.</summary>
+    public CliEnvironment Environment { get; }
+
+    /// <summary>Standard error, for prompts.</summary>
+    public TextWriter Stderr { get; }
+
+    /// <summary>Results (<c>--json</c> or tables), notes and transaction progress.</summary>
+    public CommandOutput Output { get; }
+
+    /// <summary>The network of <c>--network</c>; its manifest and RPC URL resolve on first use.</summary>
+    /// <exception cref="CliException">The network name is unknown (<see cref="ExitCode.Configuration"/>).</exception>
+    public ResolvedNetwork Network => _network ??= _networks.Resolve(
+        Parse.GetValue(GlobalOptions.Network), Parse.GetValue(GlobalOptions.Rpc), Parse.GetValue(GlobalOptions.Manifest));
+
+    /// <summary>The keystore directory: <c>--keystore-dir</c>, else <c>$TCR_HOME/keystore</c>, else <c>~/.tcr/keystore</c>.</summary>
+    public KeystoreDirectory Keystores => Accounts.Keystores;
+
+    /// <summary>Reads passwords, mnemonics and key files (never from the command line).</summary>
+    public SecretReader Secrets => new(Environment, Stderr, () => Console.In);
+
+    /// <summary>Resolves <c>--account</c> to an address or a signing key, with the password flow.</summary>
+    public AccountResolver Accounts => _accounts ??= new AccountResolver(
+        new KeystoreDirectory(Parse.GetValue(GlobalOptions.KeystoreDirectory) is { } directory
+            ? Path.GetFullPath(directory, Environment.CurrentDirectory)
+            : Path.Combine(Environment.TcrHome, "keystore")),
+        Parse.GetValue(GlobalOptions.Account) ?? Environment.GetNonBlank(CliEnvironment.AccountVariable),
+        Parse.GetValue(GlobalOptions.PasswordFile),
+        Parse.GetValue(GlobalOptions.MnemonicFile),
+        Secrets,
+        Environment);
+
+    /// <summary>The deployment manifest of the network.</summary>
+    /// <exception cref="CliException">It is missing or malformed (<see cref="ExitCode.Configuration"/>).</exception>
+    public DeploymentManifest Manifest => Network.LoadManifest();
+
+    /// <summary>
+    /// A JSON-RPC client for the network's node, created on first use (reads retried once on transport faults; a
+    /// command fails fast rather than hanging). Disposed with the context.
+    /// </summary>
+    /// <exception cref="CliException">No RPC URL is configured (<see cref="ExitCode.Configuration"/>).</exception>
+    public RpcClient Rpc => _rpc ??= RpcClient.CreateHttp(
+        Network.RpcUrl,
+        new RpcClientOptions { MaxReadRetries = 1 },
+        new HttpRpcTransportOptions { RequestTimeout = TimeSpan.FromSeconds(20) });
+
+    /// <summary>
+    /// The RPC client after checking that the node is on the manifest's chain, which catches a stale manifest or a wrong
+    /// <c>--rpc</c> before any call is misread.
+    /// </summary>
+    /// <exception cref="CliException">The chain ids differ (<see cref="ExitCode.Configuration"/>).</exception>
+    public async Task<RpcClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var manifest = Manifest;
+        var chainId = await Rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
+        if (chainId != manifest.ChainId)
+        {
+            throw CliException.Configuration(
+                "chain-mismatch",
+                $"The node at {Network.RpcEndpointForDisplay} is on chain {chainId} but the manifest {Network.ManifestPath} is for chain {manifest.ChainId}; point --rpc and --manifest at the same network.");
+        }
+
+        return Rpc;
+    }
+
+    /// <summary>
+    /// Sends a transaction with progress (spinner with the hash on a terminal) and waits for its receipt. A simulation
+    /// revert before sending surfaces as exit code 5, a mined revert as 6, a missing receipt as 9.
+    /// </summary>
+    /// <param name="sender">The sending account (from <see cref="Accounts"/>' key and <see cref="Rpc"/>).</param>
+    /// <param name="request">The transaction; generated bindings' <c>EncodeX</c> give the data.</param>
+    /// <param name="action">What it does, for the progress line ("Approve 100 TCR for the registry").</param>
+    /// <param name="cancellationToken">Cancels the wait (the transaction may still be mined).</param>
+    public async Task<TransactionReceipt> SendTransactionAsync(TransactionSender sender, TransactionRequest request, string action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(request);
+        using var progress = Output.BeginTransaction(action);
+        progress.Report(new TransactionUpdate(TransactionStage.Preparing));
+        var sent = await sender.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        progress.Report(new TransactionUpdate(TransactionStage.Sent, sent.Hash));
+        var receipt = await sender.WaitForReceiptAsync(sent, cancellationToken).ConfigureAwait(false);
+        progress.Report(new TransactionUpdate(TransactionStage.Mined, sent.Hash, receipt));
+        return receipt;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_rpc is not null)
+        {
+            await _rpc.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

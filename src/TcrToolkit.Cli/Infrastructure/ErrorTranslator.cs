@@ -1,0 +1,71 @@
+using TcrToolkit.Configuration;
+using TcrToolkit.Ethereum;
+using TcrToolkit.Ethereum.Rpc;
+using TcrToolkit.Ethereum.Wallets;
+
+namespace TcrToolkit.Cli.Infrastructure;
+
+/// <summary>
+/// Maps exceptions from the service and Ethereum layers to <see cref="CliException"/>s with exit codes, so commands
+/// can let them through. Add a mapping here, not a catch in a command, when a library failure needs a better sentence.
+/// </summary>
+public static class ErrorTranslator
+{
+    /// <summary>The <see cref="CliException"/> for <paramref name="exception"/>; unknown exceptions become exit code 1.</summary>
+    /// <param name="exception">What a command threw.</param>
+    /// <param name="command">The command, for messages ("tcr token balance").</param>
+    public static CliException Translate(Exception exception, string command)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            CliException cli => cli,
+            OperationCanceledException => new CliException(ExitCode.Cancelled, "cancelled", $"{command} was interrupted; run it again when ready (a transaction already sent may still be mined)."),
+            RpcUnavailableException e => new CliException(
+                ExitCode.RpcUnavailable,
+                "rpc-unavailable",
+                e.IsTimeout
+                    ? $"The node at {e.Endpoint} did not answer in time; check that it is running and reachable, or pass another --rpc."
+                    : $"Cannot reach the node at {e.Endpoint}; start it (`tcr devnet up` for the devnet) or pass the right --rpc URL.",
+                e),
+            ContractRevertedException { TransactionHash: { } hash } e => new CliException(
+                ExitCode.Reverted,
+                "reverted",
+                $"Transaction {hash} reverted on chain{Reason(e)}; nothing changed but the gas spent, see `tcr <noun> show` for the current state.",
+                e),
+            ContractRevertedException e => new CliException(
+                ExitCode.PreflightRefused,
+                "preflight-refused",
+                $"The node's simulation says this would revert{Reason(e)}; nothing was sent, check the state with a show command first.",
+                e),
+            ReceiptTimeoutException e => new CliException(
+                ExitCode.ReceiptTimeout,
+                "receipt-timeout",
+                $"Transaction {e.TransactionHash} was sent but no receipt came in time; it may still be mined, so check it before sending again.",
+                e),
+            RpcErrorException e => new CliException(
+                ExitCode.RpcError,
+                "rpc-error",
+                $"The node at {e.Endpoint} refused {e.Method ?? "the request"} with error {e.Code} ({OneLine(e.RpcMessage)}); check the node and the arguments.",
+                e),
+            RpcException e => new CliException(ExitCode.RpcError, "rpc-protocol", $"The node at {e.Endpoint} gave an answer tcr cannot read ({OneLine(e.Message)}); check that --rpc points at an Ethereum JSON-RPC node.", e),
+            DeploymentManifestException e => CliException.Configuration("manifest-invalid", $"{e.Message.TrimEnd('.')}; fix or regenerate it, or pass --manifest FILE.", e),
+            KeystorePasswordException e => CliException.Wallet("password-wrong", $"Wrong keystore password; try again, or check {CliEnvironment.PasswordVariable}.", e),
+            MnemonicFormatException e => CliException.Usage("mnemonic-invalid", $"{e.Message.TrimEnd('.')}; check the mnemonic.", e),
+            // Other format errors come from values given on the command line that a command parsed itself.
+            EthereumFormatException e => CliException.Usage("value-malformed", $"{OneLine(e.Message).TrimEnd('.')}; check the value and run `{command} --help`.", e),
+            _ => new CliException(
+                ExitCode.Unexpected,
+                "unexpected",
+                $"{command} failed unexpectedly ({exception.GetType().Name}: {OneLine(exception.Message).TrimEnd('.')}); this is a bug in tcr, please report it with the command line.",
+                exception),
+        };
+    }
+
+    private static string Reason(ContractRevertedException e) =>
+        e.Decoded is { } decoded ? $" with {decoded}"
+        : e.Selector is { } selector ? $" with error {selector}"
+        : string.Empty;
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+}

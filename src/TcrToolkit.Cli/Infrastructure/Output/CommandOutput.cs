@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace TcrToolkit.Cli.Infrastructure.Output;
+
+/// <summary>
+/// Where a command's output goes. A command writes exactly one result with <see cref="Result{T}"/>: a JSON document on
+/// stdout under <c>--json</c> (its schema is the result type, serialised by the source-generated
+/// <see cref="CliJsonContext"/>), otherwise a human rendering (tables via <see cref="HumanView"/>). Progress and notes go
+/// to stderr, so stdout holds only the result.
+/// </summary>
+public sealed class CommandOutput
+{
+    private readonly CliEnvironment _environment;
+    private readonly TextWriter _stdout;
+    private readonly TextWriter _stderr;
+    private HumanView? _human;
+
+    /// <summary>Creates the output for one invocation.</summary>
+    /// <param name="isJson">Whether <c>--json</c> was given.</param>
+    /// <param name="environment">Tells whether the streams are terminals.</param>
+    /// <param name="stdout">Standard output.</param>
+    /// <param name="stderr">Standard error.</param>
+    public CommandOutput(bool isJson, CliEnvironment environment, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        IsJson = isJson;
+        _environment = environment;
+        _stdout = stdout;
+        _stderr = stderr;
+    }
+
+    /// <summary>Whether <c>--json</c> was given: the result is one JSON document on stdout.</summary>
+    public bool IsJson { get; }
+
+    /// <summary>Whether a spinner may be drawn: human output with stdout and stderr both terminals.</summary>
+    public bool ShowsProgress => !IsJson && _environment.IsOutputTerminal && _environment.IsErrorTerminal;
+
+    /// <summary>Whether the command has written its result.</summary>
+    public bool HasResult { get; private set; }
+
+    /// <summary>
+    /// Writes the command's result: <paramref name="value"/> as JSON under <c>--json</c>, otherwise
+    /// <paramref name="human"/>'s rendering. Call it once.
+    /// </summary>
+    /// <typeparam name="T">The result type; register it in <see cref="CliJsonContext"/>, which fixes its JSON schema.</typeparam>
+    /// <param name="value">The result.</param>
+    /// <param name="jsonType">Its source-generated metadata, <c>CliJsonContext.Default.MyResult</c>.</param>
+    /// <param name="human">Renders it for people.</param>
+    /// <exception cref="InvalidOperationException">A result was already written (a bug in the command).</exception>
+    public void Result<T>(T value, JsonTypeInfo<T> jsonType, Action<HumanView> human)
+    {
+        ArgumentNullException.ThrowIfNull(jsonType);
+        ArgumentNullException.ThrowIfNull(human);
+        if (HasResult)
+        {
+            throw new InvalidOperationException("A command writes one result; this one wrote a second.");
+        }
+
+        HasResult = true;
+        if (IsJson)
+        {
+            // The same generated metadata, with an encoder that leaves <, > and ' readable (output is not HTML).
+            var readable = (JsonTypeInfo<T>?)CliJsonContext.Readable.GetTypeInfo(typeof(T)) ?? jsonType;
+            _stdout.Write(JsonSerializer.Serialize(value, readable));
+            _stdout.Write('\n');
+            _stdout.Flush();
+        }
+        else
+        {
+            human(Human);
+        }
+    }
+
+    /// <summary>A line for people on stderr (for example "Saved keystore to …"); nothing under <c>--json</c>.</summary>
+    /// <param name="message">The line.</param>
+    public void Note(string message)
+    {
+        if (!IsJson)
+        {
+            _stderr.WriteLine(message);
+        }
+    }
+
+    /// <summary>
+    /// Starts reporting one transaction: a spinner with the transaction's hash on a terminal, one line on stderr when
+    /// redirected, nothing under <c>--json</c>. Dispose it when the receipt is in (or the send failed).
+    /// <see cref="CommandContext.SendTransactionAsync"/> does this for you.
+    /// </summary>
+    /// <param name="action">What the transaction does, for example "Approve 100 TCR for the registry".</param>
+    public ITransactionProgress BeginTransaction(string action)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        return IsJson ? TransactionProgress.Silent
+            : ShowsProgress ? new SpinnerTransactionProgress(action, _stderr)
+            : new LineTransactionProgress(action, _stderr);
+    }
+
+    /// <summary>The human renderer (Spectre.Console is loaded on first use only).</summary>
+    public HumanView Human => _human ??= new HumanView(_stdout, _environment.IsOutputTerminal);
+
+    /// <summary>Writes a failure: one sentence on stderr, and under <c>--json</c> an error document on stdout.</summary>
+    /// <param name="error">The failure.</param>
+    public void Error(CliException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        _stderr.WriteLine($"error: {error.Message}");
+        _stderr.Flush();
+        if (IsJson && !HasResult)
+        {
+            HasResult = true;
+            _stdout.Write(ErrorDocument(error));
+            _stdout.Write('\n');
+            _stdout.Flush();
+        }
+    }
+
+    /// <summary>The <c>--json</c> error document: <c>{"error":{"code":…,"exitCode":…,"message":…}}</c>.</summary>
+    /// <param name="error">The failure.</param>
+    public static string ErrorDocument(CliException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("error");
+            writer.WriteString("code", error.Code);
+            writer.WriteNumber("exitCode", (int)error.ExitCode);
+            writer.WriteString("exitName", ExitCodeNames.Of(error.ExitCode));
+            writer.WriteString("message", error.Message);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+}

@@ -28,6 +28,9 @@ public class CliEnvironment
     /// <summary><c>TCR_MNEMONIC</c>: the BIP-39 phrase for <c>--account mnemonic[:index]</c>.</summary>
     public const string MnemonicVariable = "TCR_MNEMONIC";
 
+    /// <summary><c>TCR_SALT_VAULT</c>: the vote-salt vault file.</summary>
+    public const string SaltVaultVariable = "TCR_SALT_VAULT";
+
     /// <summary><c>TCR_SCRYPT</c>: <c>light</c> makes new keystores with cheap scrypt (tests and throwaway keys only).</summary>
     public const string ScryptVariable = "TCR_SCRYPT";
 

@@ -4,6 +4,8 @@ using TcrToolkit.Cli.Infrastructure.Configuration;
 using TcrToolkit.Cli.Infrastructure.Output;
 using TcrToolkit.Configuration;
 using TcrToolkit.Ethereum.Rpc;
+using TcrToolkit.Ethereum;
+using TcrToolkit.Votes;
 using TcrToolkit.Wallets;
 
 namespace TcrToolkit.Cli.Infrastructure;
@@ -18,6 +20,9 @@ public sealed class CommandContext : IAsyncDisposable
     private ResolvedNetwork? _network;
     private AccountResolver? _accounts;
     private RpcClient? _rpc;
+    private TcrConnection? _connection;
+    private PrivateKey? _key;
+    private SaltVault? _vault;
 
     /// <summary>Creates the context of one invocation.</summary>
     /// <param name="command">The command being run.</param>
@@ -87,7 +92,7 @@ public sealed class CommandContext : IAsyncDisposable
     /// <exception cref="CliException">No RPC URL is configured (<see cref="ExitCode.Configuration"/>).</exception>
     public RpcClient Rpc => _rpc ??= RpcClient.CreateHttp(
         Network.RpcUrl,
-        new RpcClientOptions { MaxReadRetries = 1 },
+        new RpcClientOptions { MaxReadRetries = 1, RevertDecoder = TcrConnection.RevertDecoder },
         new HttpRpcTransportOptions { RequestTimeout = TimeSpan.FromSeconds(20) });
 
     /// <summary>
@@ -108,6 +113,50 @@ public sealed class CommandContext : IAsyncDisposable
 
         return Rpc;
     }
+
+    /// <summary>
+    /// The deployment through the service layer, after the same chain check as <see cref="ConnectAsync"/>; the token,
+    /// voting contract and governor come from the manifest (or from the registry when the manifest omits them).
+    /// </summary>
+    /// <exception cref="CliException">The chain ids differ, or no registry is deployed at the manifest's address.</exception>
+    public async Task<TcrConnection> ConnectTcrAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is not null)
+        {
+            return _connection;
+        }
+
+        var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var manifest = Manifest;
+        var deployment = new TcrDeployment(manifest.ChainId, manifest.Registry.Address, manifest.Voting?.Address, manifest.Token?.Address, manifest.Governor?.Address);
+        try
+        {
+            return _connection = await TcrConnection.ConnectAsync(client, deployment, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TcrConfigurationException e)
+        {
+            throw CliException.Configuration("deployment-missing", $"{e.Message.TrimEnd('.')} (manifest {Network.ManifestPath}).", e);
+        }
+    }
+
+    /// <summary>
+    /// The <c>--account</c> as a signing account on the deployment (password flow as needed), its transactions shown
+    /// with a spinner and the hash. The key is disposed with the context.
+    /// </summary>
+    public async Task<TcrAccount> SigningAccountAsync(CancellationToken cancellationToken)
+    {
+        var connection = await ConnectTcrAsync(cancellationToken).ConfigureAwait(false);
+        _key ??= Accounts.GetSigningKey();
+        var account = connection.Account(_key, new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(250) });
+        account.Progress = new ServiceProgressBridge(Output);
+        return account;
+    }
+
+    /// <summary>The vote-salt vault: <c>--salt-vault</c>, else <c>$TCR_SALT_VAULT</c>, else <c>$TCR_HOME/salts.db</c> (owner-only).</summary>
+    public SaltVault SaltVault => _vault ??= SaltVault.Open(
+        Parse.GetValue(GlobalOptions.SaltVault) is { } path ? Path.GetFullPath(path, Environment.CurrentDirectory)
+        : Environment.GetNonBlank(CliEnvironment.SaltVaultVariable) is { } variable ? Path.GetFullPath(variable, Environment.CurrentDirectory)
+        : Path.Combine(Environment.TcrHome, "salts.db"));
 
     /// <summary>
     /// Sends a transaction with progress (spinner with the hash on a terminal) and waits for its receipt. A simulation
@@ -133,9 +182,52 @@ public sealed class CommandContext : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        _vault?.Dispose();
+        _key?.Dispose();
         if (_rpc is not null)
         {
             await _rpc.DisposeAsync().ConfigureAwait(false);
         }
     }
+}
+
+/// <summary>Shows the service layer's transactions (<see cref="TcrAccount.Progress"/>) with the command's spinner or lines.</summary>
+internal sealed class ServiceProgressBridge(CommandOutput output) : IProgress<TcrToolkit.TransactionProgress>
+{
+    private ITransactionProgress? _current;
+
+    public void Report(TcrToolkit.TransactionProgress value)
+    {
+        switch (value.Phase)
+        {
+            case TransactionPhase.Sending:
+                _current?.Dispose();
+                _current = output.BeginTransaction(Describe(value.Action));
+                _current.Report(new TransactionUpdate(TransactionStage.Preparing));
+                break;
+            case TransactionPhase.Sent:
+                _current?.Report(new TransactionUpdate(TransactionStage.Sent, value.TransactionHash));
+                break;
+            case TransactionPhase.Confirmed:
+                _current?.Report(new TransactionUpdate(TransactionStage.Mined, value.TransactionHash, value.Receipt));
+                _current?.Dispose();
+                _current = null;
+                break;
+        }
+    }
+
+    private static string Describe(string action) => action switch
+    {
+        "apply" => "Apply",
+        "approve" => "Approve tokens",
+        "commitVote" => "Commit vote",
+        "revealVote" => "Reveal vote",
+        "updateStatus" or "updateStatuses" => "Update status",
+        "claimReward" or "claimRewards" => "Claim reward",
+        "initExit" => "Start exit",
+        "finalizeExit" => "Finalize exit",
+        "challengeProposal" => "Challenge proposal",
+        "processProposal" => "Process proposal",
+        _ => char.ToUpperInvariant(action[0]) + action[1..],
+    };
 }

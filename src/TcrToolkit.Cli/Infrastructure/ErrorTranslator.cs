@@ -2,6 +2,7 @@ using TcrToolkit.Configuration;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Rpc;
 using TcrToolkit.Ethereum.Wallets;
+using TcrToolkit.Registry;
 
 namespace TcrToolkit.Cli.Infrastructure;
 
@@ -20,6 +21,22 @@ public static class ErrorTranslator
         return exception switch
         {
             CliException cli => cli,
+            PreflightException e => new CliException(
+                ExitCode.PreflightRefused,
+                "preflight-refused",
+                Sentence(e.Reason),
+                e),
+            TcrRevertedException { TransactionHash: { } hash } e => new CliException(
+                ExitCode.Reverted,
+                "reverted",
+                $"Transaction {hash} reverted on chain with {e.Decoded?.Message ?? "no reason"}; the state changed since the checks, so look at it again (a show command) before retrying.",
+                e),
+            TcrRevertedException e => new CliException(
+                ExitCode.PreflightRefused,
+                "preflight-refused",
+                $"The node's simulation says {command} would revert with {e.Decoded?.Message ?? "no reason"}; nothing was sent, the state changed since the checks, so look at it again before retrying.",
+                e),
+            TcrConfigurationException e => CliException.Configuration("deployment-mismatch", $"{e.Message.TrimEnd('.')}.", e),
             OperationCanceledException => new CliException(ExitCode.Cancelled, "cancelled", $"{command} was interrupted; run it again when ready (a transaction already sent may still be mined)."),
             RpcUnavailableException e => new CliException(
                 ExitCode.RpcUnavailable,
@@ -66,6 +83,13 @@ public static class ErrorTranslator
         e.Decoded is { } decoded ? $" with {decoded}"
         : e.Selector is { } selector ? $" with error {selector}"
         : string.Empty;
+
+    /// <summary>A pre-flight reason ("what is wrong; what to do.") as one sentence starting with a capital.</summary>
+    private static string Sentence(string text)
+    {
+        text = OneLine(text);
+        return char.ToUpperInvariant(text[0]) + text[1..];
+    }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 }

@@ -71,7 +71,15 @@ public static class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary><c>--salt-vault</c>: the vote-salt vault file instead of <c>$TCR_HOME/salts.db</c>.</summary>
+    public static Option<string?> SaltVault { get; } = new("--salt-vault")
+    {
+        Description = "The vote-salt vault file (or set TCR_SALT_VAULT); default $TCR_HOME/salts.db",
+        HelpName = "file",
+        Recursive = true,
+    };
+
     /// <summary>All of them, in the order help lists them.</summary>
     public static IReadOnlyList<Option> All { get; } =
-        [Network, Rpc, Manifest, Account, Json, KeystoreDirectory, PasswordFile, MnemonicFile];
+        [Network, Rpc, Manifest, Account, Json, KeystoreDirectory, PasswordFile, MnemonicFile, SaltVault];
 }

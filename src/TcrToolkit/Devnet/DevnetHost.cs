@@ -29,8 +29,8 @@ public sealed class DevnetOptions
     /// <summary>How many test accounts (after the deployer, account 0) receive tokens and delegate to themselves.</summary>
     public int FundedAccounts { get; set; } = 5;
 
-    /// <summary>Tokens each test account receives, in the smallest unit.</summary>
-    public UInt256 TokensPerAccount { get; set; } = EthUnits.ParseEther("10000");
+    /// <summary>Tokens each test account receives, in the smallest unit: a tenth of the default supply, so two voters make the 10% quorum.</summary>
+    public UInt256 TokensPerAccount { get; set; } = EthUnits.ParseEther("1000000");
 
     /// <summary>What to deploy; the defaults of <c>scripts/lib/deploy.mjs</c> when <c>null</c>.</summary>
     public DeploymentConfig? Config { get; set; }

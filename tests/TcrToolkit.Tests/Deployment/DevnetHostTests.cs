@@ -41,8 +41,8 @@ public sealed class DevnetHostTests : IAsyncLifetime
         await using (var client = RpcClient.CreateHttp(up.State.RpcUrl))
         {
             var token = new Generated.TcrToken(client, up.Deployment.Token!.Address);
-            (await token.BalanceOfAsync(up.State.Accounts[1])).Should().Be(EthUnits.ParseEther("10000"));
-            (await token.GetVotesAsync(up.State.Accounts[2])).Should().Be(EthUnits.ParseEther("10000"), "test accounts delegate to themselves");
+            (await token.BalanceOfAsync(up.State.Accounts[1])).Should().Be(EthUnits.ParseEther("1000000"));
+            (await token.GetVotesAsync(up.State.Accounts[2])).Should().Be(EthUnits.ParseEther("1000000"), "test accounts delegate to themselves");
             (await token.DelegatesAsync(up.State.Accounts[0])).Should().Be(up.State.Accounts[0]);
         }
 

@@ -95,7 +95,7 @@ public sealed class CommandOutput
     public ITransactionProgress BeginTransaction(string action)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(action);
-        return IsJson ? TransactionProgress.Silent
+        return IsJson ? TransactionDisplays.Silent
             : ShowsProgress ? new SpinnerTransactionProgress(action, _stderr)
             : new LineTransactionProgress(action, _stderr);
     }

@@ -31,7 +31,7 @@ public interface ITransactionProgress : IProgress<TransactionUpdate>, IDisposabl
 }
 
 /// <summary>Shared instances.</summary>
-public static class TransactionProgress
+public static class TransactionDisplays
 {
     /// <summary>Reports nothing (<c>--json</c>).</summary>
     public static ITransactionProgress Silent { get; } = new SilentProgress();

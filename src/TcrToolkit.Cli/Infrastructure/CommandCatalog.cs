@@ -1,3 +1,4 @@
+using TcrToolkit.Cli.Commands.Devnet;
 using TcrToolkit.Cli.Commands.Listing;
 using TcrToolkit.Cli.Commands.Token;
 using TcrToolkit.Cli.Commands.Wallet;
@@ -27,6 +28,7 @@ public static class CommandCatalog
         new AddressCommand(),
         new BalanceCommand(),
         new ShowCommand(),
+        new AdvanceCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>

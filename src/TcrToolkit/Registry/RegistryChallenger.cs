@@ -96,7 +96,7 @@ public sealed class RegistryChallenger
         var check = await CheckUpdateAsync(nodeId, cancellationToken).ConfigureAwait(false);
         check.ThrowIfBlocked(Action);
         var receipt = await _account.SendAsync(Action, Connection.Registry, MailServerRegistry.EncodeUpdateStatus(nodeId), cancellationToken).ConfigureAwait(false);
-        return Outcomes(receipt).Single();
+        return Outcomes(receipt).Single(o => o.NodeId == nodeId);
     }
 
     /// <summary>
@@ -138,6 +138,10 @@ public sealed class RegistryChallenger
         return RegistryRules.CanUpdateStatus(listing, challenge, now);
     }
 
+    /// <summary>
+    /// One outcome per entry: a failed challenge against an application also lists it (two events), which counts as
+    /// the challenge's outcome.
+    /// </summary>
     private static List<StatusUpdate> Outcomes(TransactionReceipt receipt)
     {
         var outcomes = new List<StatusUpdate>();
@@ -145,7 +149,7 @@ public sealed class RegistryChallenger
         {
             switch (MailServerRegistry.DecodeEvent(log))
             {
-                case MailServerRegistry.ListedEvent e:
+                case MailServerRegistry.ListedEvent e when !outcomes.Exists(o => o.NodeId == e.NodeId):
                     outcomes.Add(new StatusUpdate(e.NodeId, StatusOutcome.Listed, 0, default, default));
                     break;
                 case MailServerRegistry.ChallengeSucceededEvent e:

@@ -122,6 +122,29 @@ public sealed class LifecycleTests(RegistryChainFixture fixture) : ServiceTest(f
     }
 
     [Fact]
+    public async Task Challenge_OfAnApplicationBelowQuorum_FailsAndListsItAtOnce()
+    {
+        var connection = await ConnectAsync();
+        var owner = await NewAccountAsync(connection, 1_000);
+        var challenger = await NewAccountAsync(connection, 1_000);
+        using var nodeKey = PrivateKey.Generate();
+        var nodeId = (await new MailServerOperator(owner).ApplyAsync(nodeKey, Tokens(100))).NodeId;
+        var challenge = await new RegistryChallenger(challenger).ChallengeAsync(nodeId);
+        await Chain.IncreaseTimeAsync(Stage + Stage);
+
+        var update = await new RegistryChallenger(challenger).UpdateStatusAsync(nodeId);
+
+        // Nobody voted: no quorum, so the challenge fails and the whole stake goes to the owner's deposit.
+        update.Outcome.Should().Be(StatusOutcome.ChallengeFailed);
+        update.ChallengeId.Should().Be(challenge.ChallengeId);
+        update.WinnerReward.Should().Be(Tokens(100));
+        update.VoterRewardPool.Should().Be(UInt256.Zero);
+        var listing = await new RegistryReader(connection).GetListingStateAsync(nodeId);
+        listing.Stage.Should().Be(ListingStage.Listed, "an application that survived a challenge is listed at once");
+        listing.Deposit.Should().Be(Tokens(200));
+    }
+
+    [Fact]
     public async Task Exit_InitThenFinalize_ReturnsTheDepositAndUntrusts()
     {
         var connection = await ConnectAsync();

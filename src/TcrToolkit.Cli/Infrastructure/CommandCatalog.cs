@@ -27,6 +27,15 @@ public static class CommandCatalog
         new AddressCommand(),
         new BalanceCommand(),
         new ShowCommand(),
+        new Commands.Vote.CommitCommand(),
+        new Commands.Vote.RevealCommand(),
+        new Commands.Vote.StatusCommand(),
+        new Commands.Vote.SetupCommand(),
+        new Commands.Params.ShowCommand(),
+        new Commands.Params.ProposeCommand(),
+        new Commands.Params.ChallengeCommand(),
+        new Commands.Params.ProcessCommand(),
+        new Commands.Params.ClaimCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>

@@ -22,6 +22,13 @@ namespace TcrToolkit.Cli.Infrastructure.Output;
 [JsonSerializable(typeof(WalletAddressResult))]
 [JsonSerializable(typeof(TokenBalanceResult))]
 [JsonSerializable(typeof(ListingShowResult))]
+[JsonSerializable(typeof(Commands.Vote.VoteCommitResult))]
+[JsonSerializable(typeof(Commands.Vote.VoteRevealResult))]
+[JsonSerializable(typeof(Commands.Vote.VoteStatusResult))]
+[JsonSerializable(typeof(Commands.Vote.VoteSetupResult))]
+[JsonSerializable(typeof(Commands.Params.ParamsShowResult))]
+[JsonSerializable(typeof(Commands.Params.ParamsProposalResult))]
+[JsonSerializable(typeof(Commands.Params.ParamsClaimResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>The context with the options above and a relaxed encoder: JSON for terminals and scripts, not HTML.</summary>

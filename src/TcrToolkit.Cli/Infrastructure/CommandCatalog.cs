@@ -36,6 +36,7 @@ public static class CommandCatalog
         new Commands.Params.ChallengeCommand(),
         new Commands.Params.ProcessCommand(),
         new Commands.Params.ClaimCommand(),
+        new Commands.Watch.WatchCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>

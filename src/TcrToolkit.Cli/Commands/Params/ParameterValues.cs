@@ -23,7 +23,10 @@ internal static partial class ParameterValues
         }
         catch (ArgumentException e)
         {
-            throw CliException.Usage("parameter-unknown", e.Message, e);
+            throw CliException.Usage(
+                "parameter-unknown",
+                $"There is no parameter \"{key}\"; the parameters are {string.Join(", ", TcrParameterCatalog.All.Select(p => p.Key))}.",
+                e);
         }
     }
 

@@ -29,6 +29,7 @@ namespace TcrToolkit.Cli.Infrastructure.Output;
 [JsonSerializable(typeof(Commands.Params.ParamsShowResult))]
 [JsonSerializable(typeof(Commands.Params.ParamsProposalResult))]
 [JsonSerializable(typeof(Commands.Params.ParamsClaimResult))]
+[JsonSerializable(typeof(Commands.Watch.WatchEventLine))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>The context with the options above and a relaxed encoder: JSON for terminals and scripts, not HTML.</summary>

@@ -63,6 +63,23 @@ public sealed class WatchCommandTests(DevnetFixture devnet) : DevnetTest(devnet)
         line.Should().Contain(nodeId.ToString()[..10]).And.Contain("owner 0x7099").And.Contain("deposit 100 tokens").And.Contain(" UTC");
     }
 
+    [Fact]
+    public async Task Watch_Following_ShowsAnEventMinedAfterItStarted()
+    {
+        using var library = await DevnetLibrary.ConnectAsync(Devnet);
+        await OkAsync("watch", "--no-follow");
+
+        var watching = RunAsync("watch", "--limit", "1", "--json");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var nodeId = await library.ApplyAsync();
+        var run = await watching;
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        var line = Lines(run).Should().ContainSingle().Subject;
+        line.GetProperty("event").GetString().Should().Be("Applied");
+        line.GetProperty("nodeId").GetString().Should().Be(nodeId.ToString());
+    }
+
     [Theory]
     [InlineData("yesterday")]
     [InlineData("12abc")]

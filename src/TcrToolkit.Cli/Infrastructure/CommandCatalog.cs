@@ -29,6 +29,16 @@ public static class CommandCatalog
         new BalanceCommand(),
         new ShowCommand(),
         new AdvanceCommand(),
+        new Commands.Vote.CommitCommand(),
+        new Commands.Vote.RevealCommand(),
+        new Commands.Vote.StatusCommand(),
+        new Commands.Vote.SetupCommand(),
+        new Commands.Params.ShowCommand(),
+        new Commands.Params.ProposeCommand(),
+        new Commands.Params.ChallengeCommand(),
+        new Commands.Params.ProcessCommand(),
+        new Commands.Params.ClaimCommand(),
+        new Commands.Watch.WatchCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>

@@ -66,6 +66,11 @@ public static class ErrorTranslator
                 $"The node at {e.Endpoint} refused {e.Method ?? "the request"} with error {e.Code} ({OneLine(e.RpcMessage)}); check the node and the arguments.",
                 e),
             RpcException e => new CliException(ExitCode.RpcError, "rpc-protocol", $"The node at {e.Endpoint} gave an answer tcr cannot read ({OneLine(e.Message)}); check that --rpc points at an Ethereum JSON-RPC node.", e),
+            Events.RegistryStoreException e => CliException.Configuration("checkpoint-unreadable", $"{OneLine(e.Message).TrimEnd('.')}.", e),
+            Events.RegistryReorgTooDeepException e => CliException.Configuration(
+                "checkpoint-stale",
+                $"The checkpoint file's blocks from {e.Oldest.BlockNumber} to {e.Newest.BlockNumber} are no longer on this chain (a deep reorganisation, or a restarted devnet); start over with --from BLOCK.",
+                e),
             DeploymentManifestException e => CliException.Configuration("manifest-invalid", $"{e.Message.TrimEnd('.')}; fix or regenerate it, or pass --manifest FILE.", e),
             KeystorePasswordException e => CliException.Wallet("password-wrong", $"Wrong keystore password; try again, or check {CliEnvironment.PasswordVariable}.", e),
             MnemonicFormatException e => CliException.Usage("mnemonic-invalid", $"{e.Message.TrimEnd('.')}; check the mnemonic.", e),

@@ -104,7 +104,7 @@ public static class VotingRules
 
         if (voter.State != VoteState.Committed)
         {
-            return ActionCheck.WrongState($"this account has already revealed in poll {poll.PollId}.");
+            return ActionCheck.WrongState($"this account has already revealed in poll {poll.PollId}; its vote is counted, so there is nothing left to do.");
         }
 
         if (stored is null)

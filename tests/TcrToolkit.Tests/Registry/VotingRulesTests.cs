@@ -95,7 +95,7 @@ public sealed class VotingRulesTests
     public void CanReveal_AlreadyRevealed_WrongState()
     {
         VotingRules.CanReveal(Poll, new VoterRecord(VoteState.Revealed, default, 1, Weight), Stored, Weight, Poll.CommitEnd).Reason
-            .Should().Be("this account has already revealed in poll 5.");
+            .Should().Be("this account has already revealed in poll 5; its vote is counted, so there is nothing left to do.");
     }
 
     [Fact]

@@ -24,6 +24,14 @@ namespace TcrToolkit.Cli.Infrastructure.Output;
 [JsonSerializable(typeof(TokenBalanceResult))]
 [JsonSerializable(typeof(ListingShowResult))]
 [JsonSerializable(typeof(DevnetAdvanceResult))]
+[JsonSerializable(typeof(Commands.Vote.VoteCommitResult))]
+[JsonSerializable(typeof(Commands.Vote.VoteRevealResult))]
+[JsonSerializable(typeof(Commands.Vote.VoteStatusResult))]
+[JsonSerializable(typeof(Commands.Vote.VoteSetupResult))]
+[JsonSerializable(typeof(Commands.Params.ParamsShowResult))]
+[JsonSerializable(typeof(Commands.Params.ParamsProposalResult))]
+[JsonSerializable(typeof(Commands.Params.ParamsClaimResult))]
+[JsonSerializable(typeof(Commands.Watch.WatchEventLine))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>The context with the options above and a relaxed encoder: JSON for terminals and scripts, not HTML.</summary>

@@ -17,6 +17,7 @@ public sealed class CommandOutput
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
     private HumanView? _human;
+    private bool _streaming;
 
     /// <summary>Creates the output for one invocation.</summary>
     /// <param name="isJson">Whether <c>--json</c> was given.</param>
@@ -76,6 +77,52 @@ public sealed class CommandOutput
         }
     }
 
+    /// <summary>
+    /// Declares a streaming command (<c>tcr watch</c>): instead of one result it writes any number of items, zero
+    /// included, with <see cref="StreamItem{T}"/>. Under <c>--json</c> stdout is then NDJSON: one compact JSON object per
+    /// line, and a failure adds one error object line.
+    /// </summary>
+    public void BeginStream()
+    {
+        if (HasResult && !_streaming)
+        {
+            throw new InvalidOperationException("A command writes one result or a stream, not both.");
+        }
+
+        HasResult = true;
+        _streaming = true;
+    }
+
+    /// <summary>Writes one item of a stream (see <see cref="BeginStream"/>): one JSON line, or the human rendering.</summary>
+    /// <typeparam name="T">The item type, registered in <see cref="CliJsonContext"/>.</typeparam>
+    /// <param name="value">The item.</param>
+    /// <param name="jsonType">Its source-generated metadata.</param>
+    /// <param name="human">Renders it for people.</param>
+    public void StreamItem<T>(T value, JsonTypeInfo<T> jsonType, Action<HumanView> human)
+    {
+        ArgumentNullException.ThrowIfNull(jsonType);
+        ArgumentNullException.ThrowIfNull(human);
+        BeginStream();
+        if (IsJson)
+        {
+            var readable = (JsonTypeInfo<T>?)CliJsonContext.Readable.GetTypeInfo(typeof(T)) ?? jsonType;
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                JsonSerializer.Serialize(writer, value, readable);
+            }
+
+            _stdout.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            _stdout.Write('\n');
+        }
+        else
+        {
+            human(Human);
+        }
+
+        _stdout.Flush();
+    }
+
     /// <summary>A line for people on stderr (for example "Saved keystore to …"); nothing under <c>--json</c>.</summary>
     /// <param name="message">The line.</param>
     public void Note(string message)
@@ -110,10 +157,10 @@ public sealed class CommandOutput
         ArgumentNullException.ThrowIfNull(error);
         _stderr.WriteLine($"error: {error.Message}");
         _stderr.Flush();
-        if (IsJson && !HasResult)
+        if (IsJson && (!HasResult || _streaming))
         {
             HasResult = true;
-            _stdout.Write(ErrorDocument(error));
+            _stdout.Write(ErrorDocument(error, indented: !_streaming));
             _stdout.Write('\n');
             _stdout.Flush();
         }
@@ -121,11 +168,14 @@ public sealed class CommandOutput
 
     /// <summary>The <c>--json</c> error document: <c>{"error":{"code":…,"exitCode":…,"message":…}}</c>.</summary>
     /// <param name="error">The failure.</param>
-    public static string ErrorDocument(CliException error)
+    public static string ErrorDocument(CliException error) => ErrorDocument(error, indented: true);
+
+    // Compact (one line) in an NDJSON stream.
+    private static string ErrorDocument(CliException error, bool indented)
     {
         ArgumentNullException.ThrowIfNull(error);
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteStartObject("error");

@@ -252,6 +252,9 @@ public sealed class LifecycleTests(RegistryChainFixture fixture) : ServiceTest(f
 
         revealed.Salt.Should().Be(committed.Salt);
         (await again.GetVoterRecordAsync(challenge.ChallengeId)).State.Should().Be(VoteState.Revealed);
+        var readByAddress = await new RegistryReader(freshConnection).GetVoterRecordAsync(challenge.ChallengeId, key.Address);
+        readByAddress.Should().Be(new VoterRecord(VoteState.Revealed, readByAddress.Commitment, VoteCommitment.Reject, readByAddress.Weight));
+        readByAddress.Weight.Should().BeGreaterThan(UInt256.Zero);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using TcrToolkit.Cli.Commands.Challenge;
 using TcrToolkit.Cli.Commands.Listing;
 using TcrToolkit.Cli.Commands.Token;
 using TcrToolkit.Cli.Commands.Wallet;
@@ -27,6 +28,20 @@ public static class CommandCatalog
         new AddressCommand(),
         new BalanceCommand(),
         new ShowCommand(),
+        new ListingProofCommand(),
+        new ListingApplyCommand(),
+        new ListingDepositCommand(),
+        new ListingWithdrawCommand(),
+        new ListingExitCommand(),
+        new ListingListCommand(),
+        new ListingStatusCommand(),
+        new ChallengeOpenCommand(),
+        new ChallengeResolveCommand(),
+        new ChallengeClaimCommand(),
+        new ChallengeShowCommand(),
+        new TokenTransferCommand(),
+        new TokenApproveCommand(),
+        new TokenDelegateCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>

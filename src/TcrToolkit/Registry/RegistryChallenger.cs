@@ -26,7 +26,7 @@ public enum StatusOutcome
     /// <summary>The challenge succeeded: the entry was removed, the challenger paid.</summary>
     ChallengeSucceeded,
 
-    /// <summary>The challenge failed (rejected, or no quorum): the entry stays, its owner paid.</summary>
+    /// <summary>The challenge failed (rejected, or no quorum): the entry stays, its owner paid; an application is listed at once.</summary>
     ChallengeFailed,
 }
 
@@ -157,6 +157,9 @@ public sealed class RegistryChallenger
             }
         }
 
+        // A failed challenge on an application also lists it (ChallengeFailed then Listed): one outcome per entry, the challenge's.
+        var resolved = outcomes.Where(o => o.Outcome != StatusOutcome.Listed).Select(o => o.NodeId).ToHashSet();
+        outcomes.RemoveAll(o => o.Outcome == StatusOutcome.Listed && resolved.Contains(o.NodeId));
         return outcomes;
     }
 }

@@ -95,7 +95,7 @@ public sealed class VotingRulesTests
     public void CanReveal_AlreadyRevealed_WrongState()
     {
         VotingRules.CanReveal(Poll, new VoterRecord(VoteState.Revealed, default, 1, Weight), Stored, Weight, Poll.CommitEnd).Reason
-            .Should().Be("this account has already revealed in poll 5.");
+            .Should().Be("this account has already revealed in poll 5; there is nothing left to do until it is resolved.");
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class VotingRulesTests
     public void CanClaimReward_Twice_WrongState()
     {
         VotingRules.CanClaimReward(Resolved(ChallengeStatus.Succeeded), new VoterRecord(VoteState.Settled, default, 1, Weight)).Reason
-            .Should().Be("this account's reward for challenge 5 was already claimed.");
+            .Should().Be("this account's reward for challenge 5 was already claimed; there is nothing left to claim.");
     }
 
     [Fact]

@@ -347,6 +347,24 @@ public sealed class RegistryCommandTests(DevnetFixture devnet) : DevnetTest(devn
     }
 
     [Fact]
+    public async Task HumanOutput_ShowListStatusAndChallengeShow_GiveStatusDeadlinesAndActions()
+    {
+        var nodeId = await ApplyAsync(1);
+        await OkAsync("challenge", "open", nodeId, "--account", "mnemonic:2");
+
+        var show = await OkAsync("listing", "show", nodeId, "--account", "mnemonic:1");
+        var list = await OkAsync("listing", "list");
+        var status = await OkAsync("listing", "status", nodeId);
+        var challenge = await OkAsync("challenge", "show", nodeId, "--account", "mnemonic:3");
+
+        show.Stdout.Should().Contain("challenged, votes being committed").And.Contain("Commit end").And.Contain("update-status")
+            .And.Contain("resolve it after that").And.Contain($"Action (for {TcrProcess.HardhatAccount1})");
+        list.Stdout.Should().Contain(nodeId).And.Contain("challenged, votes being committed").And.Contain("1 present entries");
+        status.Stdout.Trim().Should().Be($"{nodeId}  not trusted  challenged, votes being committed");
+        challenge.Stdout.Should().Contain("open, commit stage").And.Contain("Your vote").And.Contain("not resolved");
+    }
+
+    [Fact]
     public async Task TokenTransfer_ToTheZeroAddress_IsRefusedAndSendsNothing()
     {
         var run = await NothingSentAsync(Account(1), () => RunAsync("token", "transfer", "0x0000000000000000000000000000000000000000", "5", "--account", "mnemonic:1"));

@@ -1,4 +1,5 @@
 using TcrToolkit.Cli.Commands.Devnet;
+using TcrToolkit.Cli.Commands.Challenge;
 using TcrToolkit.Cli.Commands.Listing;
 using TcrToolkit.Cli.Commands.Token;
 using TcrToolkit.Cli.Commands.Wallet;
@@ -39,6 +40,20 @@ public static class CommandCatalog
         new Commands.Params.ProcessCommand(),
         new Commands.Params.ClaimCommand(),
         new Commands.Watch.WatchCommand(),
+        new ListingProofCommand(),
+        new ListingApplyCommand(),
+        new ListingDepositCommand(),
+        new ListingWithdrawCommand(),
+        new ListingExitCommand(),
+        new ListingListCommand(),
+        new ListingStatusCommand(),
+        new ChallengeOpenCommand(),
+        new ChallengeResolveCommand(),
+        new ChallengeClaimCommand(),
+        new ChallengeShowCommand(),
+        new TokenTransferCommand(),
+        new TokenApproveCommand(),
+        new TokenDelegateCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>

@@ -45,12 +45,30 @@ public sealed class MailServerOperator
     /// Signs a node proof for this account with <paramref name="nodeKey"/>, valid for <paramref name="validFor"/>
     /// (default one hour) from the chain's time, for the entry's current nonce.
     /// </summary>
-    public async Task<NodeProof> CreateNodeProofAsync(PrivateKey nodeKey, TimeSpan? validFor = null, CancellationToken cancellationToken = default)
+    public Task<NodeProof> CreateNodeProofAsync(PrivateKey nodeKey, TimeSpan? validFor = null, CancellationToken cancellationToken = default) =>
+        CreateNodeProofAsync(Connection, nodeKey, _account.Address, validFor, cancellationToken);
+
+    /// <summary>
+    /// Signs a node proof for <paramref name="applicant"/> with <paramref name="nodeKey"/>, valid for
+    /// <paramref name="validFor"/> (default one hour) from the chain's time, for the entry's current nonce. This is the
+    /// node machine's half of applying with a proof: it needs the node key and a connection, but no applicant key.
+    /// </summary>
+    /// <param name="connection">The deployment the proof is for (its chain id and registry are signed).</param>
+    /// <param name="nodeKey">The node's discovery key.</param>
+    /// <param name="applicant">The account that will apply and own the entry.</param>
+    /// <param name="validFor">How long the proof is accepted, from the latest block's time; one hour by default.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="validFor"/> is not positive.</exception>
+    public static async Task<NodeProof> CreateNodeProofAsync(
+        TcrConnection connection, PrivateKey nodeKey, Address applicant, TimeSpan? validFor = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(nodeKey);
-        var listing = await _reader.GetListingStateAsync(nodeKey.PublicKey.NodeId, cancellationToken).ConfigureAwait(false);
-        var now = await Connection.GetChainTimeAsync(cancellationToken).ConfigureAwait(false);
-        return NodeProof.Sign(nodeKey, Connection.ChainId, Connection.Registry, _account.Address, listing.Nonce, now + (validFor ?? TimeSpan.FromHours(1)));
+        var lifetime = validFor ?? TimeSpan.FromHours(1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero, nameof(validFor));
+        var listing = await new RegistryReader(connection).GetListingStateAsync(nodeKey.PublicKey.NodeId, cancellationToken).ConfigureAwait(false);
+        var now = await connection.GetChainTimeAsync(cancellationToken).ConfigureAwait(false);
+        return NodeProof.Sign(nodeKey, connection.ChainId, connection.Registry, applicant, listing.Nonce, now + lifetime);
     }
 
     /// <summary>Applies the node of <paramref name="nodeKey"/>, signing its proof here.</summary>

@@ -26,7 +26,7 @@ public enum StatusOutcome
     /// <summary>The challenge succeeded: the entry was removed, the challenger paid.</summary>
     ChallengeSucceeded,
 
-    /// <summary>The challenge failed (rejected, or no quorum): the entry stays, its owner paid.</summary>
+    /// <summary>The challenge failed (rejected, or no quorum): the entry stays, its owner paid; an application is listed at once.</summary>
     ChallengeFailed,
 }
 
@@ -138,10 +138,6 @@ public sealed class RegistryChallenger
         return RegistryRules.CanUpdateStatus(listing, challenge, now);
     }
 
-    /// <summary>
-    /// One outcome per entry: a failed challenge against an application also lists it (two events), which counts as
-    /// the challenge's outcome.
-    /// </summary>
     private static List<StatusUpdate> Outcomes(TransactionReceipt receipt)
     {
         var outcomes = new List<StatusUpdate>();
@@ -149,7 +145,7 @@ public sealed class RegistryChallenger
         {
             switch (MailServerRegistry.DecodeEvent(log))
             {
-                case MailServerRegistry.ListedEvent e when !outcomes.Exists(o => o.NodeId == e.NodeId):
+                case MailServerRegistry.ListedEvent e:
                     outcomes.Add(new StatusUpdate(e.NodeId, StatusOutcome.Listed, 0, default, default));
                     break;
                 case MailServerRegistry.ChallengeSucceededEvent e:
@@ -161,6 +157,9 @@ public sealed class RegistryChallenger
             }
         }
 
+        // A failed challenge on an application also lists it (ChallengeFailed then Listed): one outcome per entry, the challenge's.
+        var resolved = outcomes.Where(o => o.Outcome != StatusOutcome.Listed).Select(o => o.NodeId).ToHashSet();
+        outcomes.RemoveAll(o => o.Outcome == StatusOutcome.Listed && resolved.Contains(o.NodeId));
         return outcomes;
     }
 }

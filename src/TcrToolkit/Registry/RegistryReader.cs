@@ -139,6 +139,13 @@ public sealed class RegistryReader
         return new PollResult(pollId, r.VotesFor, r.VotesAgainst, r.SnapshotSupply, Instant(r.RevealEnd), r.Ended, r.QuorumReached, r.Passed);
     }
 
+    /// <summary>What <paramref name="voter"/> did in <paramref name="pollId"/>, as the voting contract records it (no key needed).</summary>
+    public async Task<VoterRecord> GetVoterRecordAsync(ulong pollId, Address voter, CancellationToken cancellationToken = default)
+    {
+        var vote = await _connection.VotingContract.VoteOfAsync(pollId, voter, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new VoterRecord((VoteState)vote.State, vote.Commitment, vote.Option, vote.Weight);
+    }
+
     /// <summary>Whether <paramref name="nodeId"/> is trusted now (listed or exiting), by the contract.</summary>
     public Task<bool> IsTrustedAsync(Bytes32 nodeId, CancellationToken cancellationToken = default) =>
         Contract.IsListedAsync(nodeId, cancellationToken: cancellationToken);

@@ -34,7 +34,7 @@ public static class RegistryRules
 
         if (amount > MaxDeposit)
         {
-            return ActionCheck.BadRequest($"the deposit {Tokens(amount)} exceeds what the registry can hold per entry ({Tokens(MaxDeposit)}).");
+            return ActionCheck.BadRequest($"the deposit {Tokens(amount)} exceeds what the registry can hold per entry ({Tokens(MaxDeposit)}); deposit less.");
         }
 
         if (now > proofDeadline)
@@ -58,7 +58,7 @@ public static class RegistryRules
         {
             return ActionCheck.BadRequest(amount.IsZero
                 ? "the amount is zero; deposit a positive amount."
-                : $"the deposit would exceed what the registry can hold per entry ({Tokens(MaxDeposit)}).");
+                : $"the deposit would exceed what the registry can hold per entry ({Tokens(MaxDeposit)}); deposit less.");
         }
 
         return CheckFunds(amount, funds, "the deposit");
@@ -85,7 +85,7 @@ public static class RegistryRules
         {
             return ActionCheck.BadRequest(
                 $"only {Tokens(available)} can be withdrawn: the deposit {Tokens(listing.Deposit)} must keep the minimum deposit {Tokens(parameters.MinDeposit)}" +
-                (listing.ChallengeId != 0 ? " and the stake of the open challenge" : "") + ".");
+                (listing.ChallengeId != 0 ? " and the stake of the open challenge" : "") + "; withdraw at most that.");
         }
 
         return ActionCheck.Allowed;
@@ -123,7 +123,7 @@ public static class RegistryRules
         if (listing.Deposit < parameters.MinDeposit)
         {
             return ActionCheck.AllowedWith(
-                $"the entry's deposit {Tokens(listing.Deposit)} is below the minimum deposit {Tokens(parameters.MinDeposit)}, so the challenge removes it at once (touch-and-remove) and takes no stake.");
+                $"the entry's deposit {Tokens(listing.Deposit)} is below the minimum deposit {Tokens(parameters.MinDeposit)}, so the challenge removes it at once (touch-and-remove) and takes no stake; nothing else is needed.");
         }
 
         return CheckFunds(parameters.MinDeposit, funds, "the challenge stake");
@@ -168,7 +168,7 @@ public static class RegistryRules
         if (listing.Stage != ListingStage.Listed && !restartable)
         {
             return listing.Stage == ListingStage.Exiting
-                ? ActionCheck.WrongState($"an exit is already under way: finalize it between {Time(listing.ExitStart)} and {Time(listing.ExitEnd)}.")
+                ? ActionCheck.WrongState($"an exit is already under way; finalize it between {Time(listing.ExitStart)} and {Time(listing.ExitEnd)}.")
                 : ActionCheck.WrongState($"node {Short(listing.NodeId)} is {Describe(listing.Stage)}; only a listed entry can exit (an application can withdraw down to nothing once removed).");
         }
 
@@ -198,7 +198,7 @@ public static class RegistryRules
 
         if (now < listing.ExitStart)
         {
-            return ActionCheck.NotYet($"the exit window opens at {Time(listing.ExitStart)}.", listing.ExitStart);
+            return ActionCheck.NotYet($"the exit window opens at {Time(listing.ExitStart)}; finalize the exit after that (and before {Time(listing.ExitEnd)}).", listing.ExitStart);
         }
 
         return now > listing.ExitEnd
@@ -211,7 +211,7 @@ public static class RegistryRules
         ArgumentNullException.ThrowIfNull(listing);
         if (listing.Stage == ListingStage.Absent)
         {
-            return ActionCheck.WrongState($"node {Short(listing.NodeId)} is not in the registry.");
+            return ActionCheck.WrongState($"node {Short(listing.NodeId)} is not in the registry; check the node id (`tcr listing list` shows the entries).");
         }
 
         return listing.Owner != account

@@ -135,13 +135,13 @@ public static class VotingRules
 
         if (challenge.Amount.IsZero)
         {
-            return ActionCheck.WrongState($"challenge {challenge.ChallengeId} has no voter reward (no quorum, or nobody revealed the winning option).");
+            return ActionCheck.WrongState($"challenge {challenge.ChallengeId} has no voter reward (no quorum, or nobody revealed the winning option); there is nothing to claim.");
         }
 
         var winning = challenge.Status == ChallengeStatus.Succeeded ? VoteCommitment.Uphold : VoteCommitment.Reject;
         return voter.State switch
         {
-            VoteState.Settled => ActionCheck.WrongState($"this account's reward for challenge {challenge.ChallengeId} was already claimed."),
+            VoteState.Settled => ActionCheck.WrongState($"this account's reward for challenge {challenge.ChallengeId} was already claimed; there is nothing left to claim."),
             VoteState.Revealed when voter.Option == winning => ActionCheck.Allowed,
             VoteState.Revealed => ActionCheck.WrongState($"this account voted {voter.Option} in challenge {challenge.ChallengeId}, but {winning} won; only the winning side is rewarded."),
             _ => ActionCheck.WrongState($"this account did not reveal a vote in challenge {challenge.ChallengeId}; only revealed votes on the winning side are rewarded."),

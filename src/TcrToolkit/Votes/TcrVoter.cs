@@ -157,11 +157,8 @@ public sealed class TcrVoter
     }
 
     /// <summary>What the account did in <paramref name="pollId"/>, as the voting contract records it.</summary>
-    public async Task<VoterRecord> GetVoterRecordAsync(ulong pollId, CancellationToken cancellationToken = default)
-    {
-        var vote = await Connection.VotingContract.VoteOfAsync(pollId, _account.Address, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new VoterRecord((VoteState)vote.State, vote.Commitment, vote.Option, vote.Weight);
-    }
+    public Task<VoterRecord> GetVoterRecordAsync(ulong pollId, CancellationToken cancellationToken = default) =>
+        _reader.GetVoterRecordAsync(pollId, _account.Address, cancellationToken);
 
     /// <summary>Claims the account's voter reward from a resolved registry challenge.</summary>
     /// <exception cref="ActionNotYetPossibleException">The challenge is not resolved yet.</exception>

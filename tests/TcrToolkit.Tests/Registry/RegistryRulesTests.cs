@@ -125,7 +125,7 @@ public sealed class RegistryRulesTests
     {
         var check = RegistryRules.CanWithdraw(Listing(ListingStage.Listed, Tokens(130)), null, Parameters, Alice, Tokens(31));
 
-        check.Reason.Should().Be("only 30 tokens can be withdrawn: the deposit 130 tokens must keep the minimum deposit 100 tokens.");
+        check.Reason.Should().Be("only 30 tokens can be withdrawn: the deposit 130 tokens must keep the minimum deposit 100 tokens; withdraw at most that.");
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class RegistryRulesTests
         var listing = Listing(ListingStage.Listed, Tokens(200), challengeId: 7);
 
         RegistryRules.CanWithdraw(listing, Open(7, Now.AddDays(1), Tokens(150)), Parameters, Alice, Tokens(51)).Reason
-            .Should().EndWith("and the stake of the open challenge.");
+            .Should().EndWith("and the stake of the open challenge; withdraw at most that.");
     }
 
     // ------------------------------------------------------------------------------------------------ challenges
@@ -248,7 +248,7 @@ public sealed class RegistryRulesTests
     public void CanInitExit_ExitPending_WrongStateWithItsWindow()
     {
         RegistryRules.CanInitExit(Listing(ListingStage.Exiting), Alice, Now).Reason
-            .Should().Be("an exit is already under way: finalize it between 2026-11-25 12:00:00 UTC and 2026-11-28 12:00:00 UTC.");
+            .Should().Be("an exit is already under way; finalize it between 2026-11-25 12:00:00 UTC and 2026-11-28 12:00:00 UTC.");
     }
 
     [Fact]

@@ -114,7 +114,7 @@ public sealed class VotingRulesTests
     public void CanClaimReward_Twice_WrongState()
     {
         VotingRules.CanClaimReward(Resolved(ChallengeStatus.Succeeded), new VoterRecord(VoteState.Settled, default, 1, Weight)).Reason
-            .Should().Be("this account's reward for challenge 5 was already claimed.");
+            .Should().Be("this account's reward for challenge 5 was already claimed; there is nothing left to claim.");
     }
 
     [Fact]

@@ -84,6 +84,26 @@ public sealed class LifecycleTests(RegistryChainFixture fixture) : ServiceTest(f
     }
 
     [Fact]
+    public async Task Challenge_OfAnApplicationWithoutVotes_FailsAndListsIt_ReportedAsOneOutcome()
+    {
+        var connection = await ConnectAsync();
+        var owner = await NewAccountAsync(connection, 1_000);
+        var challenger = await NewAccountAsync(connection, 1_000);
+        using var nodeKey = PrivateKey.Generate();
+        var applied = await new MailServerOperator(owner).ApplyAsync(nodeKey, Tokens(100));
+        var challenge = await new RegistryChallenger(challenger).ChallengeAsync(applied.NodeId);
+        await Chain.IncreaseTimeAsync(Stage + Stage);
+
+        var resolved = await new RegistryChallenger(challenger).UpdateStatusAsync(applied.NodeId);
+
+        // No quorum: the owner gets the whole stake, and a surviving application is listed at once (two events, one outcome).
+        resolved.Should().Be(new StatusUpdate(applied.NodeId, StatusOutcome.ChallengeFailed, challenge.ChallengeId, Tokens(100), UInt256.Zero));
+        var listing = await new RegistryReader(connection).GetListingStateAsync(applied.NodeId);
+        listing.Stage.Should().Be(ListingStage.Listed);
+        listing.Deposit.Should().Be(Tokens(200));
+    }
+
+    [Fact]
     public async Task Challenge_RejectedByVoters_KeepsTheListingAndPaysTheOwner()
     {
         var connection = await ConnectAsync();
@@ -275,6 +295,9 @@ public sealed class LifecycleTests(RegistryChainFixture fixture) : ServiceTest(f
 
         revealed.Salt.Should().Be(committed.Salt);
         (await again.GetVoterRecordAsync(challenge.ChallengeId)).State.Should().Be(VoteState.Revealed);
+        var readByAddress = await new RegistryReader(freshConnection).GetVoterRecordAsync(challenge.ChallengeId, key.Address);
+        readByAddress.Should().Be(new VoterRecord(VoteState.Revealed, readByAddress.Commitment, VoteCommitment.Reject, readByAddress.Weight));
+        readByAddress.Weight.Should().BeGreaterThan(UInt256.Zero);
     }
 
     [Fact]

@@ -22,6 +22,24 @@ public sealed class NodeProofTests(RegistryChainFixture fixture) : ServiceTest(f
     }
 
     [Fact]
+    public async Task CreateNodeProof_ForAnApplicantAddress_WithoutItsKey_IsAcceptedFromThatAccount()
+    {
+        var connection = await ConnectAsync();
+        var applicant = await NewAccountAsync(connection, 1_000);
+        using var nodeKey = PrivateKey.Generate();
+
+        // The node's machine knows only the applicant's address.
+        var proof = await MailServerOperator.CreateNodeProofAsync(connection, nodeKey, applicant.Address, TimeSpan.FromMinutes(5));
+
+        proof.Applicant.Should().Be(applicant.Address);
+        proof.NodeId.Should().Be(nodeKey.PublicKey.NodeId);
+        proof.Deadline.Should().Be(await connection.GetChainTimeAsync() + TimeSpan.FromMinutes(5));
+        proof.IsValid().Should().BeTrue();
+        var applied = await new MailServerOperator(applicant).ApplyAsync(proof, Tokens(100));
+        applied.NodeId.Should().Be(nodeKey.PublicKey.NodeId);
+    }
+
+    [Fact]
     public void Sign_ThenJsonRoundTrip_KeepsAValidProof()
     {
         using var nodeKey = PrivateKey.Generate();

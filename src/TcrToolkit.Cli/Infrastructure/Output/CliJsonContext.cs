@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TcrToolkit.Cli.Commands.Devnet;
+using TcrToolkit.Cli.Commands.Challenge;
 using TcrToolkit.Cli.Commands.Listing;
 using TcrToolkit.Cli.Commands.Token;
 using TcrToolkit.Cli.Commands.Wallet;
@@ -32,6 +33,18 @@ namespace TcrToolkit.Cli.Infrastructure.Output;
 [JsonSerializable(typeof(Commands.Params.ParamsProposalResult))]
 [JsonSerializable(typeof(Commands.Params.ParamsClaimResult))]
 [JsonSerializable(typeof(Commands.Watch.WatchEventLine))]
+[JsonSerializable(typeof(ListingProofResult))]
+[JsonSerializable(typeof(ListingApplyResult))]
+[JsonSerializable(typeof(ListingFundsResult))]
+[JsonSerializable(typeof(ListingExitResult))]
+[JsonSerializable(typeof(ListingListResult))]
+[JsonSerializable(typeof(ListingStatusEntry[]))]
+[JsonSerializable(typeof(ChallengeOpenResult))]
+[JsonSerializable(typeof(ChallengeResolveResult))]
+[JsonSerializable(typeof(ChallengeClaimResult))]
+[JsonSerializable(typeof(ChallengeShowResult))]
+[JsonSerializable(typeof(TokenMoveResult))]
+[JsonSerializable(typeof(TokenDelegateResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>The context with the options above and a relaxed encoder: JSON for terminals and scripts, not HTML.</summary>

@@ -1,3 +1,5 @@
+using TcrToolkit.Cli.Commands.Deploy;
+using TcrToolkit.Cli.Commands.Devnet;
 using TcrToolkit.Cli.Commands.Listing;
 using TcrToolkit.Cli.Commands.Token;
 using TcrToolkit.Cli.Commands.Wallet;
@@ -27,6 +29,10 @@ public static class CommandCatalog
         new AddressCommand(),
         new BalanceCommand(),
         new ShowCommand(),
+        new UpCommand(),
+        new DownCommand(),
+        new Commands.Devnet.StatusCommand(),
+        new DeployCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>

@@ -1,6 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TcrToolkit.Cli.Commands.Deploy;
+using TcrToolkit.Cli.Commands.Devnet;
 using TcrToolkit.Cli.Commands.Listing;
 using TcrToolkit.Cli.Commands.Token;
 using TcrToolkit.Cli.Commands.Wallet;
@@ -22,6 +24,11 @@ namespace TcrToolkit.Cli.Infrastructure.Output;
 [JsonSerializable(typeof(WalletAddressResult))]
 [JsonSerializable(typeof(TokenBalanceResult))]
 [JsonSerializable(typeof(ListingShowResult))]
+[JsonSerializable(typeof(DevnetUpReport))]
+[JsonSerializable(typeof(DevnetStatusReport))]
+[JsonSerializable(typeof(DevnetDownReport))]
+[JsonSerializable(typeof(DeployPlanReport))]
+[JsonSerializable(typeof(DeployReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>The context with the options above and a relaxed encoder: JSON for terminals and scripts, not HTML.</summary>

@@ -55,7 +55,7 @@ internal sealed class DeployCommand : TcrCommand
     {
         var network = context.Network.Network;
         var current = context.Environment.CurrentDirectory;
-        var config = LoadConfig(context, current);
+        var (config, isDefault) = LoadConfig(context, current);
         var manifest = context.Parse.GetValue(_manifestOut) is { } output
             ? Path.GetFullPath(output, current)
             : TcrDeployer.DefaultManifestPath(network, current);
@@ -64,6 +64,7 @@ internal sealed class DeployCommand : TcrCommand
         if (context.Parse.GetValue(_dryRun))
         {
             var plan = await deployer.PlanAsync(context.Accounts.GetAddress(), cancellationToken).ConfigureAwait(false);
+            NoteDefaults(context, isDefault);
             var report = PlanReport(plan, manifest);
             context.Output.Result(report, CliJsonContext.Default.DeployPlanReport, view => RenderPlan(view, report));
             return;
@@ -78,6 +79,7 @@ internal sealed class DeployCommand : TcrCommand
                 $"The deployer {key.Address} holds {EthUnits.FormatEther(check.DeployerBalance)} ETH but the deployment may cost up to {EthUnits.FormatEther(check.MaxCost)} ETH at current fees; nothing was sent: fund the account, or see the plan with --dry-run.");
         }
 
+        NoteDefaults(context, isDefault && !check.IsComplete);
         DeploymentRecord record;
         IReadOnlyDictionary<DeploymentStep, DeploymentProgressKind> outcomes;
         using (var display = new DeploymentProgressDisplay(context.Output))
@@ -90,18 +92,26 @@ internal sealed class DeployCommand : TcrCommand
         context.Output.Result(result, CliJsonContext.Default.DeployReport, view => RenderDeployment(view, result));
     }
 
-    private DeploymentConfig LoadConfig(CommandContext context, string current)
+    // Read before anything touches the node, so a bad config fails with nothing sent.
+    private (DeploymentConfig Config, bool IsDefault) LoadConfig(CommandContext context, string current)
     {
         if (context.Parse.GetValue(_config) is not { } given)
         {
-            context.Output.Note("No --config given: deploying with the default parameters (10-minute stages, 100-token deposit), which suit a devnet or a trial.");
-            return DeploymentConfig.Default;
+            return (DeploymentConfig.Default, true);
         }
 
         var path = Path.GetFullPath(given, current);
         return File.Exists(path)
-            ? DeploymentConfig.Load(path)
+            ? (DeploymentConfig.Load(path), false)
             : throw CliException.Configuration("config-not-found", $"The deployment config {path} does not exist; check the --config path (deployments/config.example.json shows the format).");
+    }
+
+    private static void NoteDefaults(CommandContext context, bool isDefault)
+    {
+        if (isDefault)
+        {
+            context.Output.Note("No --config given: using the default parameters (10-minute stages, 100-token deposit), which suit a devnet or a trial.");
+        }
     }
 
     private static DeployPlanReport PlanReport(DeploymentPlan plan, string manifest) => new(

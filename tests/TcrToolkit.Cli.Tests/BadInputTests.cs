@@ -100,11 +100,14 @@ public sealed class BadInputTests : IDisposable
     {
         var devnet = Path.Combine(_tcr.WorkingDirectory, ".devnet");
         Directory.CreateDirectory(devnet);
-        File.Copy(_tcr.WriteManifest(rpc: LoopbackListener.ClosedPortUrl()), Path.Combine(devnet, "devnet.json"));
+        var closed = LoopbackListener.ClosedPortUrl();
+        File.Copy(_tcr.WriteManifest(rpc: closed), Path.Combine(devnet, "devnet.json"));
 
         var run = await _tcr.RunAsync("token", "balance", TcrProcess.HardhatAccount0);
 
-        run.ExitCode.Should().Be(RpcUnavailable, run.ToString());
+        // Nothing answers at the recorded URL: the devnet is not running, which the error says rather than "unreachable".
+        run.ExitCode.Should().Be(Configuration, run.ToString());
+        run.ErrorSentence().Should().StartWith("No devnet is running here").And.Contain(closed).And.Contain("tcr devnet up");
     }
 
     [Fact]

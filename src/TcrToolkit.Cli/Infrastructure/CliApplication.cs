@@ -143,7 +143,7 @@ public static class CliApplication
         }
         catch (Exception exception)
         {
-            var error = ErrorTranslator.Translate(exception, command.DisplayName);
+            var error = ErrorTranslator.Translate(exception, command.DisplayName, context.ResolvedNetworkOrNull);
             context.Output.Error(error);
             if (error.ExitCode == ExitCode.Unexpected && environment.GetNonBlank("TCR_DEBUG") is not null)
             {

@@ -1,5 +1,6 @@
-using TcrToolkit.Cli.Commands.Devnet;
 using TcrToolkit.Cli.Commands.Challenge;
+using TcrToolkit.Cli.Commands.Deploy;
+using TcrToolkit.Cli.Commands.Devnet;
 using TcrToolkit.Cli.Commands.Listing;
 using TcrToolkit.Cli.Commands.Token;
 using TcrToolkit.Cli.Commands.Wallet;
@@ -54,6 +55,10 @@ public static class CommandCatalog
         new TokenTransferCommand(),
         new TokenApproveCommand(),
         new TokenDelegateCommand(),
+        new UpCommand(),
+        new DownCommand(),
+        new Commands.Devnet.StatusCommand(),
+        new DeployCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>

@@ -64,6 +64,9 @@ public sealed class CommandContext : IAsyncDisposable
     public ResolvedNetwork Network => _network ??= _networks.Resolve(
         Parse.GetValue(GlobalOptions.Network), Parse.GetValue(GlobalOptions.Rpc), Parse.GetValue(GlobalOptions.Manifest));
 
+    /// <summary>The network if <see cref="Network"/> was resolved without error, else <c>null</c> (for error messages).</summary>
+    public ResolvedNetwork? ResolvedNetworkOrNull => _network;
+
     /// <summary>The keystore directory: <c>--keystore-dir</c>, else <c>$TCR_HOME/keystore</c>, else <c>~/.tcr/keystore</c>.</summary>
     public KeystoreDirectory Keystores => Accounts.Keystores;
 

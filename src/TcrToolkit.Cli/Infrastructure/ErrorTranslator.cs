@@ -1,4 +1,7 @@
+using TcrToolkit.Cli.Infrastructure.Configuration;
 using TcrToolkit.Configuration;
+using TcrToolkit.Deployment;
+using TcrToolkit.Devnet;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Rpc;
 using TcrToolkit.Ethereum.Wallets;
@@ -15,7 +18,8 @@ public static class ErrorTranslator
     /// <summary>The <see cref="CliException"/> for <paramref name="exception"/>; unknown exceptions become exit code 1.</summary>
     /// <param name="exception">What a command threw.</param>
     /// <param name="command">The command, for messages ("tcr token balance").</param>
-    public static CliException Translate(Exception exception, string command)
+    /// <param name="network">The invocation's network if it was resolved, so that an unreachable devnet reads as "not running".</param>
+    public static CliException Translate(Exception exception, string command, ResolvedNetwork? network = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         return exception switch
@@ -37,6 +41,21 @@ public static class ErrorTranslator
                 $"The node's simulation says {command} would revert with {e.Decoded?.Message ?? "no reason"}; nothing was sent, the state changed since the checks, so look at it again before retrying.",
                 e),
             TcrConfigurationException e => CliException.Configuration("deployment-mismatch", $"{e.Message.TrimEnd('.')}.", e),
+            ChainIdMismatchException e => CliException.Configuration("chain-mismatch", OneLine(e.Message), e),
+            DeploymentConfigException e => CliException.Configuration(
+                "config-invalid",
+                e.Message.Contains("; ", StringComparison.Ordinal) ? OneLine(e.Message) : $"{OneLine(e.Message).TrimEnd('.')}; fix {e.Field} in the --config file.",
+                e),
+            DeploymentMismatchException e => CliException.Configuration("deployment-mismatch", OneLine(e.Message), e),
+            DeploymentException { InnerException: ContractRevertedException } e => CliException.Refused("deployment-refused", OneLine(e.Message), e),
+            DeploymentException { InnerException: RpcErrorException } e => new CliException(ExitCode.RpcError, "deployment-rejected", OneLine(e.Message), e),
+            DeploymentException { InnerException: RpcUnavailableException inner } => Translate(inner, command, network),
+            DeploymentException e => new CliException(ExitCode.RpcError, "deployment-failed", OneLine(e.Message), e),
+            DevnetException e => CliException.Configuration("devnet-failed", OneLine(e.Message), e),
+            RpcUnavailableException { IsTimeout: false } e when network is { IsRpcFromDevnetManifest: true } => CliException.Configuration(
+                "devnet-not-running",
+                $"No devnet is running here: nothing answers at {e.Endpoint}, the address {network.ManifestPath} records; start one with `tcr devnet up`, or pass --rpc URL.",
+                e),
             OperationCanceledException => new CliException(ExitCode.Cancelled, "cancelled", $"{command} was interrupted; run it again when ready (a transaction already sent may still be mined)."),
             RpcUnavailableException e => new CliException(
                 ExitCode.RpcUnavailable,

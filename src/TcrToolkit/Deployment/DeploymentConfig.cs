@@ -136,7 +136,7 @@ public sealed record DeploymentConfig(
             throw new DeploymentConfigException("(file)", $"The deployment config {path} cannot be read ({e.Message}); check the path.", e);
         }
 
-        return Parse(text, path);
+        return Parse(text, $"deployment config {path}");
     }
 
     /// <summary>Parses configuration JSON and validates it; <paramref name="source"/> names it in messages.</summary>

@@ -290,7 +290,7 @@ public sealed class TcrDeployer
         var path = _manifestPath;
         if (record.ChainId != _network.ChainId)
         {
-            throw new DeploymentMismatchException($"The manifest {path} is for chain {record.ChainId}, not {_network} ; nothing was sent: move it away or choose its network.");
+            throw new DeploymentMismatchException($"The manifest {path} is for chain {record.ChainId}, not {_network}; nothing was sent: move it away or choose its network.");
         }
 
         if (record.InitialRegistryParameters != _config.Registry || record.InitialGovernanceParameters != _config.Governance)

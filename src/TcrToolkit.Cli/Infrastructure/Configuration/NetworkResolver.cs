@@ -1,4 +1,6 @@
 using TcrToolkit.Configuration;
+using TcrToolkit.Deployment;
+using TcrToolkit.Devnet;
 using TcrToolkit.Ethereum.Rpc;
 
 namespace TcrToolkit.Cli.Infrastructure.Configuration;
@@ -36,14 +38,15 @@ public sealed class NetworkResolver
     {
         var (name, source) = network is not null ? (network, "--network")
             : _environment.GetNonBlank(CliEnvironment.NetworkVariable) is { } fromEnv ? (fromEnv, CliEnvironment.NetworkVariable)
-            : (CliNetworks.Devnet.Name, "default");
-        var known = CliNetworks.Find(name) ?? throw CliException.Configuration(
-            "unknown-network",
-            $"Unknown network '{name}' (from {source}); use one of {string.Join(", ", CliNetworks.All.Select(n => n.Name))}.");
+            : (TcrNetworks.Devnet.Name, "default");
+        var known = TcrNetworks.All.FirstOrDefault(n => string.Equals(n.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw CliException.Configuration(
+                "unknown-network",
+                $"Unknown network '{name}' (from {source}); use one of {string.Join(", ", TcrNetworks.All.Select(n => n.Name))}.");
         return new ResolvedNetwork(known, this, rpc, manifest);
     }
 
-    internal string ResolveManifestPath(CliNetwork network, string? option)
+    internal string ResolveManifestPath(TcrNetwork network, string? option)
     {
         if ((option ?? _environment.GetNonBlank(CliEnvironment.ManifestVariable)) is { } explicitPath)
         {
@@ -55,10 +58,12 @@ public sealed class NetworkResolver
             return devnet.ManifestPath;
         }
 
-        return Path.GetFullPath(network.DefaultManifest, _environment.CurrentDirectory);
+        return network.IsDevnet
+            ? Path.Combine(_environment.CurrentDirectory, DotDevnetLocator.StateDirectory, DevnetHost.ManifestFileName)
+            : TcrDeployer.DefaultManifestPath(network, _environment.CurrentDirectory);
     }
 
-    internal (Uri Url, string Source) ResolveRpcUrl(CliNetwork network, string? option, Func<string> manifestPath)
+    internal (Uri Url, string Source) ResolveRpcUrl(TcrNetwork network, string? option, Func<string> manifestPath)
     {
         if (option is not null)
         {
@@ -82,8 +87,8 @@ public sealed class NetworkResolver
         if (!File.Exists(manifest))
         {
             throw CliException.Configuration(
-                "devnet-not-found",
-                $"No devnet found: {manifest} does not exist; start one with `tcr devnet up` (or scripts/demo --keep), or pass --rpc URL.");
+                "devnet-not-running",
+                $"No devnet is running here: {manifest} does not exist; start one with `tcr devnet up` (or scripts/demo --keep), or pass --rpc URL.");
         }
 
         var recorded = _devnet.FindRpcUrl(manifest) ?? throw CliException.Configuration(
@@ -118,7 +123,7 @@ public sealed class ResolvedNetwork
     private DeploymentManifest? _manifest;
     private (Uri Url, string Source)? _rpc;
 
-    internal ResolvedNetwork(CliNetwork network, NetworkResolver resolver, string? rpcOption, string? manifestOption)
+    internal ResolvedNetwork(TcrNetwork network, NetworkResolver resolver, string? rpcOption, string? manifestOption)
     {
         Network = network;
         _resolver = resolver;
@@ -127,7 +132,7 @@ public sealed class ResolvedNetwork
     }
 
     /// <summary>The network.</summary>
-    public CliNetwork Network { get; }
+    public TcrNetwork Network { get; }
 
     /// <summary>The manifest's full path (which may not exist).</summary>
     public string ManifestPath => _manifestPath ??= _resolver.ResolveManifestPath(Network, _manifestOption);
@@ -135,6 +140,18 @@ public sealed class ResolvedNetwork
     /// <summary>The RPC URL.</summary>
     /// <exception cref="CliException">No URL is configured, or it is malformed.</exception>
     public Uri RpcUrl => (_rpc ??= _resolver.ResolveRpcUrl(Network, _rpcOption, () => ManifestPath)).Url;
+
+    /// <summary>
+    /// Where the RPC URL came from: <c>--rpc</c>, an environment variable's name, or the devnet manifest's path (for the
+    /// devnet without either).
+    /// </summary>
+    public string RpcSource => (_rpc ??= _resolver.ResolveRpcUrl(Network, _rpcOption, () => ManifestPath)).Source;
+
+    /// <summary>
+    /// Whether the RPC URL, already resolved, is the one the devnet's manifest records (no <c>--rpc</c> or
+    /// <c>TCR_RPC_URL</c>): nothing answering there means the devnet is not running, not that a URL is wrong.
+    /// </summary>
+    public bool IsRpcFromDevnetManifest => Network.IsDevnet && _rpc is { Source: var source } && source == ManifestPath;
 
     /// <summary>The RPC URL without credentials, path or query, for messages.</summary>
     public string RpcEndpointForDisplay => RpcEndpoint.Redact(RpcUrl);

@@ -1,8 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TcrToolkit.Cli.Commands.Devnet;
 using TcrToolkit.Cli.Commands.Challenge;
+using TcrToolkit.Cli.Commands.Deploy;
+using TcrToolkit.Cli.Commands.Devnet;
 using TcrToolkit.Cli.Commands.Listing;
 using TcrToolkit.Cli.Commands.Token;
 using TcrToolkit.Cli.Commands.Wallet;
@@ -45,6 +46,11 @@ namespace TcrToolkit.Cli.Infrastructure.Output;
 [JsonSerializable(typeof(ChallengeShowResult))]
 [JsonSerializable(typeof(TokenMoveResult))]
 [JsonSerializable(typeof(TokenDelegateResult))]
+[JsonSerializable(typeof(DevnetUpReport))]
+[JsonSerializable(typeof(DevnetStatusReport))]
+[JsonSerializable(typeof(DevnetDownReport))]
+[JsonSerializable(typeof(DeployPlanReport))]
+[JsonSerializable(typeof(DeployReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>The context with the options above and a relaxed encoder: JSON for terminals and scripts, not HTML.</summary>

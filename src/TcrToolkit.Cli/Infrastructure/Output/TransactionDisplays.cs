@@ -20,7 +20,12 @@ public enum TransactionStage
 /// <param name="Stage">Where it stands.</param>
 /// <param name="Hash">Its hash, from <see cref="TransactionStage.Sent"/> on.</param>
 /// <param name="Receipt">Its receipt, at <see cref="TransactionStage.Mined"/>.</param>
-public readonly record struct TransactionUpdate(TransactionStage Stage, Bytes32? Hash = null, TransactionReceipt? Receipt = null);
+/// <param name="BlockNumber">The including block, at <see cref="TransactionStage.Mined"/> when no receipt is at hand.</param>
+public readonly record struct TransactionUpdate(TransactionStage Stage, Bytes32? Hash = null, TransactionReceipt? Receipt = null, ulong? BlockNumber = null)
+{
+    /// <summary>The including block: the receipt's, or <see cref="BlockNumber"/>.</summary>
+    public ulong? MinedIn => Receipt?.BlockNumber ?? BlockNumber;
+}
 
 /// <summary>
 /// Shows a transaction's progress: report <see cref="TransactionStage.Sent"/> with the hash as soon as it is known, and
@@ -58,8 +63,8 @@ internal sealed class LineTransactionProgress(string action, TextWriter stderr) 
             case TransactionStage.Sent:
                 stderr.WriteLine($"{action}: sent {value.Hash}, waiting for the receipt");
                 break;
-            case TransactionStage.Mined when value.Receipt is { } receipt:
-                stderr.WriteLine($"{action}: mined in block {receipt.BlockNumber}");
+            case TransactionStage.Mined when value.MinedIn is { } block:
+                stderr.WriteLine($"{action}: mined in block {block}");
                 break;
         }
     }
@@ -95,7 +100,7 @@ internal sealed class SpinnerTransactionProgress : ITransactionProgress
             {
                 TransactionStage.Preparing => "preparing",
                 TransactionStage.Sent => $"waiting for the receipt of {value.Hash}",
-                TransactionStage.Mined => $"mined in block {value.Receipt?.BlockNumber}",
+                TransactionStage.Mined => $"mined in block {value.MinedIn}",
                 _ => _status,
             };
         }

@@ -28,12 +28,12 @@ public sealed class DevnetAdvanceTests(DevnetFixture devnet) : DevnetTest(devnet
     [Theory]
     [InlineData("ten")]
     [InlineData("0")]
-    [InlineData("5w")]
+    [InlineData("5y")]
     public async Task Advance_MalformedDuration_IsAUsageError(string duration)
     {
         var run = await RunAsync("devnet", "advance", duration);
 
         run.ExitCode.Should().Be(2);
-        run.ErrorSentence().Should().Contain("is not a duration; give seconds or a number with s, m, h or d");
+        run.ErrorSentence().Should().Contain("is not a duration; give seconds (600) or a duration such as 90s, 10m");
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using TcrToolkit.Cli.Infrastructure;
+using TcrToolkit.Cli.Infrastructure.Arguments;
 using TcrToolkit.Cli.Infrastructure.Output;
 using TcrToolkit.Ethereum.Rpc;
 
@@ -15,20 +16,21 @@ internal sealed record DevnetAdvanceResult(ulong Seconds, ulong BlockNumber, ulo
 /// <summary><c>tcr devnet advance &lt;duration&gt;</c>: moves the devnet's clock forward and mines a block at the new time.</summary>
 internal sealed class AdvanceCommand : TcrCommand
 {
-    private static readonly ulong DevnetChainId = 31337;
+    private const ulong DevnetChainId = 31337;
+    private const ulong MaxSeconds = 10UL * 365 * 86_400;
 
     private readonly Argument<ulong> _duration = new("duration")
     {
-        Description = "How far to move the clock: seconds, or a number with s, m, h or d (601, 10m, 1h)",
+        Description = "How far to move the clock: seconds or a duration (601, 10m, 1h30m)",
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (TryParseDuration(text, out var seconds))
+            if (HumanDuration.TryParse(text, out var seconds) && seconds > 0 && seconds <= MaxSeconds)
             {
                 return seconds;
             }
 
-            result.AddError($"<duration> '{text}' is not a duration; give seconds or a number with s, m, h or d, for example 601 or 10m.");
+            result.AddError($"<duration> '{text}' is not a duration; {HumanDuration.Hint}, up to ten years.");
             return 0;
         },
     };
@@ -67,32 +69,5 @@ internal sealed class AdvanceCommand : TcrCommand
         var result = new DevnetAdvanceResult(seconds, block.Number, block.Timestamp);
         context.Output.Result(result, CliJsonContext.Default.DevnetAdvanceResult, view => view.Line(
             $"Moved the clock {seconds.ToString(CultureInfo.InvariantCulture)} s: block {block.Number.ToString(CultureInfo.InvariantCulture)} at {DateTimeOffset.FromUnixTimeSeconds((long)block.Timestamp).ToString("u", CultureInfo.InvariantCulture)}"));
-    }
-
-    internal static bool TryParseDuration(string text, out ulong seconds)
-    {
-        seconds = 0;
-        text = text.Trim();
-        if (text.Length == 0)
-        {
-            return false;
-        }
-
-        var unit = char.ToLowerInvariant(text[^1]) switch
-        {
-            's' => 1UL,
-            'm' => 60UL,
-            'h' => 3600UL,
-            'd' => 86_400UL,
-            _ => 0UL,
-        };
-        var number = unit == 0 ? text : text[..^1];
-        if (!ulong.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value == 0 || value > 10UL * 365 * 86_400)
-        {
-            return false;
-        }
-
-        seconds = value * (unit == 0 ? 1 : unit);
-        return seconds <= 10UL * 365 * 86_400;
     }
 }

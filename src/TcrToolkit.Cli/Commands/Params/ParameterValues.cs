@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TcrToolkit.Cli.Infrastructure;
+using TcrToolkit.Cli.Infrastructure.Arguments;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Registry;
 
@@ -65,45 +66,10 @@ internal static partial class ParameterValues
         }
     }
 
-    private static UInt256 Duration(ParameterInfo parameter, string text)
-    {
-        var malformed = CliException.Usage(
-            "value-malformed",
-            $"'{Shorten(text)}' is not a duration for {parameter.Key}; give seconds (600) or a duration such as 90s, 10m, 1h30m, 2d or 1w.");
-        if (text.Length > 0 && text.All(char.IsAsciiDigit))
-        {
-            return UInt256.TryParse(text, CultureInfo.InvariantCulture, out var seconds) ? seconds : throw malformed;
-        }
-
-        if (!DurationPattern().IsMatch(text))
-        {
-            throw malformed;
-        }
-
-        try
-        {
-            ulong total = 0;
-            foreach (Match part in DurationPart().Matches(text))
-            {
-                var amount = ulong.Parse(part.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture);
-                var unit = part.Groups[2].Value[0] switch
-                {
-                    's' => 1UL,
-                    'm' => 60UL,
-                    'h' => 3_600UL,
-                    'd' => 86_400UL,
-                    _ => 604_800UL,
-                };
-                total = checked(total + checked(amount * unit));
-            }
-
-            return total;
-        }
-        catch (OverflowException)
-        {
-            throw malformed;
-        }
-    }
+    private static UInt256 Duration(ParameterInfo parameter, string text) =>
+        HumanDuration.TryParse(text, out var seconds)
+            ? seconds
+            : throw CliException.Usage("value-malformed", $"'{Shorten(text)}' is not a duration for {parameter.Key}; {HumanDuration.Hint}.");
 
     private static UInt256 Percent(ParameterInfo parameter, string text)
     {
@@ -114,10 +80,4 @@ internal static partial class ParameterValues
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..12] + "…";
-
-    [GeneratedRegex("^(?:[0-9]+[smhdw])+$")]
-    private static partial Regex DurationPattern();
-
-    [GeneratedRegex("([0-9]+)([smhdw])")]
-    private static partial Regex DurationPart();
 }

@@ -66,7 +66,7 @@ public static class RegistryArgs
         CustomParser = result => ParseChallengeId(result, result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty, $"<{name}>") ?? 0,
     };
 
-    /// <summary>A duration option: a positive number with s, m, h or d (<c>90s</c>, <c>30m</c>, <c>1h</c>, <c>2d</c>).</summary>
+    /// <summary>A duration option (see <see cref="HumanDuration"/>): positive, at most 100 years.</summary>
     /// <param name="name">The option name with its dashes.</param>
     /// <param name="description">Help text.</param>
     public static Option<TimeSpan?> Duration(string name, string description) => new(name)
@@ -76,23 +76,12 @@ public static class RegistryArgs
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (text.Length >= 2 && ulong.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0)
+            if (HumanDuration.TryParse(text, out var seconds) && seconds > 0 && seconds <= 36_500UL * 86_400UL)
             {
-                TimeSpan? span = text[^1] switch
-                {
-                    's' => TimeSpan.FromSeconds(count),
-                    'm' => TimeSpan.FromMinutes(count),
-                    'h' => TimeSpan.FromHours(count),
-                    'd' => TimeSpan.FromDays(count),
-                    _ => null,
-                };
-                if (span is { } valid && count <= 36_500UL * 86_400UL)
-                {
-                    return valid;
-                }
+                return TimeSpan.FromSeconds(seconds);
             }
 
-            result.AddError($"{name} '{Shorten(text)}' is not a duration; give a positive whole number with s, m, h or d, like 90s, 30m or 1h.");
+            result.AddError($"{name} '{Shorten(text)}' is not a duration; {HumanDuration.Hint}.");
             return null;
         },
     };

@@ -42,6 +42,8 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
     private readonly Lock _lock = new();
     private readonly SortedDictionary<ulong, Bytes32> _blocks = [];
     private readonly Dictionary<RegistryEventId, Log> _events = [];
+    // The ids of _events by block, so that moving the checkpoint forgets whole blocks without scanning every event.
+    private readonly SortedDictionary<ulong, List<RegistryEventId>> _eventsByBlock = [];
     private RegistryCheckpoint? _checkpoint;
 
     /// <inheritdoc/>
@@ -65,7 +67,19 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
         lock (_lock)
         {
             _blocks[registryEvent.Log.BlockNumber] = registryEvent.Log.BlockHash;
-            _events[registryEvent.Id] = registryEvent.Log;
+            if (_events.TryAdd(registryEvent.Id, registryEvent.Log))
+            {
+                if (!_eventsByBlock.TryGetValue(registryEvent.Log.BlockNumber, out var ids))
+                {
+                    _eventsByBlock[registryEvent.Log.BlockNumber] = ids = [];
+                }
+
+                ids.Add(registryEvent.Id);
+            }
+            else
+            {
+                _events[registryEvent.Id] = registryEvent.Log;
+            }
         }
     }
 
@@ -91,9 +105,14 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
             }
 
             _blocks[checkpoint.BlockNumber] = checkpoint.BlockHash;
-            foreach (var id in _events.Where(e => e.Value.BlockNumber > checkpoint.BlockNumber || e.Value.BlockNumber < keepFrom).Select(e => e.Key).ToList())
+            foreach (var number in _eventsByBlock.Keys.Where(n => n > checkpoint.BlockNumber || n < keepFrom).ToList())
             {
-                _events.Remove(id);
+                foreach (var id in _eventsByBlock[number])
+                {
+                    _events.Remove(id);
+                }
+
+                _eventsByBlock.Remove(number);
             }
         }
     }

@@ -258,7 +258,8 @@ public sealed record Log
     {
         log = null;
         Address? address = null;
-        List<Bytes32>? topics = null;
+        Bytes32[]? topics = null;
+        Span<Bytes32> topicBuffer = stackalloc Bytes32[4];
         byte[]? data = null;
         ulong blockNumber = 0, transactionIndex = 0, logIndex = 0;
         Bytes32 blockHash = default, transactionHash = default;
@@ -305,7 +306,10 @@ public sealed record Log
                     throw new FormatException($"Expected a JSON array but found {reader.TokenType}.");
                 }
 
-                topics = new List<Bytes32>(4);
+                // At most four topics in a valid log; more are read all the same, into a larger buffer.
+                var read = topicBuffer;
+                List<Bytes32>? more = null;
+                var count = 0;
                 while (true)
                 {
                     if (!reader.Read())
@@ -318,8 +322,20 @@ public sealed record Log
                         break;
                     }
 
-                    topics.Add(RpcJson.Bytes32(RpcJson.Utf8(ref reader)));
+                    var topic = RpcJson.Bytes32(RpcJson.Utf8(ref reader));
+                    if (count < read.Length)
+                    {
+                        read[count] = topic;
+                    }
+                    else
+                    {
+                        (more ??= [.. read]).Add(topic);
+                    }
+
+                    count++;
                 }
+
+                topics = more is null ? read[..count].ToArray() : [.. more];
             }
             else if (name.SequenceEqual("data"u8))
             {

@@ -44,6 +44,7 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
     private readonly Dictionary<RegistryEventId, Log> _events = [];
     // The ids of _events by block, so that moving the checkpoint forgets whole blocks without scanning every event.
     private readonly SortedDictionary<ulong, List<RegistryEventId>> _eventsByBlock = [];
+    private (ulong Number, Bytes32 Hash, List<RegistryEventId> Ids)? _lastBlock;
     private RegistryCheckpoint? _checkpoint;
 
     /// <inheritdoc/>
@@ -66,15 +67,22 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
         ArgumentNullException.ThrowIfNull(registryEvent);
         lock (_lock)
         {
-            _blocks[registryEvent.Log.BlockNumber] = registryEvent.Log.BlockHash;
-            if (_events.TryAdd(registryEvent.Id, registryEvent.Log))
+            var (number, hash) = (registryEvent.Log.BlockNumber, registryEvent.Log.BlockHash);
+            if (_lastBlock is not { } last || last.Number != number || last.Hash != hash)
             {
-                if (!_eventsByBlock.TryGetValue(registryEvent.Log.BlockNumber, out var ids))
+                // Events come block by block: the sorted maps are looked up once per block, not once per event.
+                _blocks[number] = hash;
+                if (!_eventsByBlock.TryGetValue(number, out var list))
                 {
-                    _eventsByBlock[registryEvent.Log.BlockNumber] = ids = [];
+                    _eventsByBlock[number] = list = [];
                 }
 
-                ids.Add(registryEvent.Id);
+                _lastBlock = last = (number, hash, list);
+            }
+
+            if (_events.TryAdd(registryEvent.Id, registryEvent.Log))
+            {
+                last.Ids.Add(registryEvent.Id);
             }
             else
             {
@@ -99,6 +107,7 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
         lock (_lock)
         {
             _checkpoint = checkpoint;
+            _lastBlock = null;
             foreach (var number in _blocks.Keys.Where(n => n > checkpoint.BlockNumber || n < keepFrom).ToList())
             {
                 _blocks.Remove(number);

@@ -42,8 +42,9 @@ public sealed class RegistryEventsOptions
     public int ReadAhead { get; set; } = 2;
 
     /// <summary>
-    /// How many blocks below the checkpoint the stream remembers: the deepest reorganisation it can retract, and the
-    /// depth within which it checks each event's block hash after reading logs.
+    /// How many blocks below the head the stream remembers (below the checkpoint, once caught up): the deepest
+    /// reorganisation it can retract, and the depth within which it checks each event's block hash after reading logs.
+    /// During a catch-up, blocks deeper than this below the head are not kept, so memory does not grow with history.
     /// </summary>
     public int ReorgWindow { get; set; } = 256;
 
@@ -187,8 +188,8 @@ public sealed class RegistryEvents : IAsyncDisposable
                         }
                     }
 
-                    state.Advance(fork, KeepFrom(fork));
-                    Store.SaveCheckpoint(fork, KeepFrom(fork));
+                    state.Advance(fork, KeepFrom(fork, step.Head));
+                    Store.SaveCheckpoint(fork, KeepFrom(fork, step.Head));
                     continue;
                 }
 
@@ -230,8 +231,8 @@ public sealed class RegistryEvents : IAsyncDisposable
                     }
                 }
 
-                state.Advance(checkpoint, KeepFrom(checkpoint));
-                Store.SaveCheckpoint(checkpoint, KeepFrom(checkpoint));
+                state.Advance(checkpoint, KeepFrom(checkpoint, step.Head));
+                Store.SaveCheckpoint(checkpoint, KeepFrom(checkpoint, step.Head));
                 yield return new RegistryUpdate(RegistryUpdateKind.Progress, null, checkpoint, step.Head);
             }
         }
@@ -256,8 +257,17 @@ public sealed class RegistryEvents : IAsyncDisposable
         return new RpcRegistryChain(client, options.Registry, options.WebSocketEndpoint, options.WebSocketOptions, options.PollInterval, options.TimeProvider);
     }
 
-    private ulong KeepFrom(RegistryCheckpoint checkpoint) =>
-        checkpoint.BlockNumber > (ulong)_options.ReorgWindow ? checkpoint.BlockNumber - (ulong)_options.ReorgWindow : 0;
+    /// <summary>
+    /// The oldest block to remember: the window below the head, as no deeper block is checked or retracted (a chain
+    /// changed below every remembered block ends the stream with <see cref="RegistryReorgTooDeepException"/>), and
+    /// never above the checkpoint.
+    /// </summary>
+    private ulong KeepFrom(RegistryCheckpoint checkpoint, ulong head)
+    {
+        var window = (ulong)_options.ReorgWindow;
+        var top = Math.Max(checkpoint.BlockNumber, head);
+        return Math.Min(checkpoint.BlockNumber, top > window ? top - window : 0);
+    }
 
     /// <summary>Decides what to deliver next from the chain's state, without changing the stream's state.</summary>
     private async Task<Step> PlanAsync(StreamState state, ReadAheadQueue ahead, CancellationToken cancellationToken)

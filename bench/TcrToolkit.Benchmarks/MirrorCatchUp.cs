@@ -38,6 +38,9 @@ internal static class MirrorCatchUp
         return 0;
     }
 
+    /// <summary>This process's CPU time since <paramref name="start"/>, on all its threads.</summary>
+    private static double CpuSince(TimeSpan start) => (Process.GetCurrentProcess().TotalProcessorTime - start).TotalSeconds;
+
     private static int Int(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>One pass: <c>Applied</c>, <c>Listed</c> and three <c>Deposited</c> per node id, <paramref name="perBlock"/> node ids per block.</summary>
@@ -76,8 +79,9 @@ internal static class MirrorCatchUp
     private static async Task<object> BareAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int inFlight)
     {
         await BareOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, inFlight);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var (seconds, bytes, calls) = await BareOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, inFlight);
-        return new { seconds, bytes, calls, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
+        return new { seconds, bytes, calls, cpuSeconds = CpuSince(cpu), peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
     }
 
     /// <summary>
@@ -140,8 +144,9 @@ internal static class MirrorCatchUp
     {
         await StreamOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
         var pause = GC.GetTotalPauseDuration();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var (seconds, events) = await StreamOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
-        return new { seconds, events, gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
+        return new { seconds, events, cpuSeconds = CpuSince(cpu), gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
     }
 
     private static async Task<(double Seconds, int Events)> StreamOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
@@ -178,8 +183,9 @@ internal static class MirrorCatchUp
     {
         await MirrorOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
         var pause = GC.GetTotalPauseDuration();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var (seconds, trusted, coldStarts) = await MirrorOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
-        return new { seconds, trusted, coldStarts, gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
+        return new { seconds, trusted, coldStarts, cpuSeconds = CpuSince(cpu), gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
     }
 
     private static async Task<(double Seconds, int Trusted, int ColdStarts)> MirrorOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)

@@ -67,6 +67,7 @@ function measureAll(registry, fromBlock, toBlock, events) {
     seconds: median(list.map((r) => r.seconds)),
     spread: [Math.min(...list.map((r) => r.seconds)), Math.max(...list.map((r) => r.seconds))],
     peakWorkingSet: median(list.map((r) => r.peakWorkingSet)),
+    cpuSeconds: median(list.map((r) => r.cpuSeconds)),
     events: list.every((r) => r.events === list[0].events) ? list[0].events : -1,
     trusted: list.every((r) => r.trusted === list[0].trusted) ? list[0].trusted : -1,
   }]));
@@ -96,12 +97,12 @@ try {
     ["RegistryEvents (parse, decode, identity, reorg checks)", m.stream],
     ["RegistryMirror (stream + fold + SQLite)", m.mirror],
     ["ethers v6 (getLogs + parseLog into a Map)", m.ethers],
-  ].map(([label, s]) => `| ${label} | ${s.seconds.toFixed(3)} | ${s.spread ? `${s.spread[0].toFixed(3)}–${s.spread[1].toFixed(3)}` : "one run"} | ${n(m.events / s.seconds)} | ${s === m.bare ? "—" : over(s, m)} | ${mb(s)} |`);
+  ].map(([label, s]) => `| ${label} | ${s.seconds.toFixed(3)} | ${s.spread ? `${s.spread[0].toFixed(3)}–${s.spread[1].toFixed(3)}` : "one run"} | ${n(m.events / s.seconds)} | ${s === m.bare ? "—" : over(s, m)} | ${s.cpuSeconds === undefined ? "—" : s.cpuSeconds.toFixed(3)} | ${mb(s)} |`);
   const table = (m) => [
     `**${n(m.events)} events** in blocks ${m.fromBlock}–${m.toBlock} (${m.calls} eth_getLogs calls):`,
     "",
-    "| side | seconds (median) | range over the rounds | events/s | over bare calls | peak working set (MB, median) |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| side | seconds (median) | range over the rounds | events/s | over bare calls | client CPU seconds (median) | peak working set (MB, median) |",
+    "|---|---:|---:|---:|---:|---:|---:|",
     ...rows(m),
     "",
     `Mirror vs ethers end to end: ${(m.ethers.seconds / m.mirror.seconds).toFixed(1)}×.`,
@@ -109,7 +110,7 @@ try {
   const report = [
     `One run on ${cpus()[0].model.trim()} (${cpus().length} cores, shared with the node): a local Hardhat node, ${n(listings)} listings, each with Applied, Listed and three Deposited events, ${n(perBlock)} listings (${n(perBlock * 5)} events) per block. Then a second pass of the same events over the same listings, which doubles the events and keeps the state the same size. Every side makes the same eth_getLogs calls: ${chunk} blocks each (${n(chunk * perBlock * 5)} events), the registry's address and its followed topics.`,
     "",
-    `Method: each side runs in its own process, catches up twice and reports the second pass, and its peak working set. The four .NET sides take turns for ${rounds} rounds (one process each per round) and the table gives their medians, because the machine's two cores are shared with the node and with other work. The .NET processes run with tiered compilation off (DOTNET_TieredCompilation=0), so that the second pass runs fully optimised code and no JIT; with it on, that pass still spent about a tenth of its CPU in the JIT. The client reads ${readAhead} ranges ahead during catch-up (RegistryEventsOptions.ReadAhead = ${readAhead}, so up to ${readAhead} eth_getLogs calls in flight) and parses each answer as it streams in; the first bare row makes the same calls with the same number in flight and reads every byte of the answers into a reused buffer, so "over bare calls" is our cost beyond the node's at the same concurrency. The one-call-at-a-time row shows what the node costs without overlap. The stream and the mirror also read, in one batch per range, the hashes of the range's last block, of the block before it and of the blocks with events within the reorganisation window (256 blocks) of the head, and keep the events of that window for retractions; the bare side does neither. ethers v6 reads its calls one at a time (getLogs, then parseLog into a Map), as a script would.`,
+    `Method: each side runs in its own process, catches up twice and reports the second pass, and its peak working set. The four .NET sides take turns for ${rounds} rounds (one process each per round) and the table gives their medians, because the machine's two cores are shared with the node and with other work. The .NET processes run with tiered compilation off (DOTNET_TieredCompilation=0), so that the second pass runs fully optimised code and no JIT; with it on, that pass still spent about a tenth of its CPU in the JIT. The client reads ${readAhead} ranges ahead during catch-up (RegistryEventsOptions.ReadAhead = ${readAhead}, so up to ${readAhead} eth_getLogs calls in flight) and parses each answer as it streams in; the first bare row makes the same calls with the same number in flight and reads every byte of the answers into a reused buffer, so "over bare calls" is our cost beyond the node's at the same concurrency. The one-call-at-a-time row shows what the node costs without overlap. "Client CPU" is the measured pass's CPU time in the client process (all threads), the node's excluded: it is what our side costs, and it moves far less with the machine's load than the wall time does. The stream and the mirror also read, in one batch per range, the hashes of the range's last block, of the block before it and of the blocks with events within the reorganisation window (256 blocks) of the head, and keep the events of that window for retractions; the bare side does neither. ethers v6 reads its calls one at a time (getLogs, then parseLog into a Map), as a script would.`,
     "",
     ...table(one),
     "",

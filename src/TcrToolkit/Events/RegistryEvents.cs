@@ -551,8 +551,17 @@ public sealed class RegistryEvents : IAsyncDisposable
             _stop.Cancel();
             _stop.Dispose();
             _stop = null;
-            // Reads thrown away earlier that have ended are let go (their outcome observed, so no fault goes unseen).
-            _discarded.RemoveAll(static read => read.IsCompleted && read.Exception is var _);
+            // Reads thrown away earlier that have ended are let go, their faults observed.
+            _discarded.RemoveAll(static read =>
+            {
+                if (!read.IsCompleted)
+                {
+                    return false;
+                }
+
+                _ = read.Exception;
+                return true;
+            });
             while (_reads.TryDequeue(out var read))
             {
                 _discarded.Add(read.Read);

@@ -55,6 +55,7 @@ function measureAll(registry, fromBlock, toBlock, events) {
   const dotnetSides = {
     bare: [dll, "catchup", "bare", node.url, ...range, String(readAhead)],
     bareSerial: [dll, "catchup", "bare", node.url, ...range, "1"],
+    bareChecked: [dll, "catchup", "bare", node.url, ...range, String(readAhead), "checked"],
     stream: [dll, "catchup", "stream", node.url, ...range, String(readAhead)],
     mirror: [dll, "catchup", "mirror", node.url, ...range, String(readAhead)],
   };
@@ -94,6 +95,7 @@ try {
   const rows = (m) => [
     [`bare eth_getLogs, ${readAhead} calls in flight (bytes read, nothing parsed)`, m.bare],
     ["bare eth_getLogs, one call at a time", m.bareSerial],
+    [`bare eth_getLogs + the stream's block-hash batches, ${readAhead} in flight (the node's whole share)`, m.bareChecked],
     ["RegistryEvents (parse, decode, identity, reorg checks)", m.stream],
     ["RegistryMirror (stream + fold + SQLite)", m.mirror],
     ["ethers v6 (getLogs + parseLog into a Map)", m.ethers],
@@ -105,12 +107,12 @@ try {
     "|---|---:|---:|---:|---:|---:|---:|",
     ...rows(m),
     "",
-    `Mirror vs ethers end to end: ${(m.ethers.seconds / m.mirror.seconds).toFixed(1)}×.`,
+    `Mirror vs ethers end to end: ${(m.ethers.seconds / m.mirror.seconds).toFixed(1)}×. Client CPU per event: RegistryEvents ${((m.stream.cpuSeconds / m.events) * 1e6).toFixed(1)} µs, RegistryMirror ${((m.mirror.cpuSeconds / m.events) * 1e6).toFixed(1)} µs, against ${((m.bareChecked.seconds / m.events) * 1e6).toFixed(1)} µs of the node's wall time per event for its whole share (on one core, of the two the client shares with it).`,
   ];
   const report = [
     `One run on ${cpus()[0].model.trim()} (${cpus().length} cores, shared with the node): a local Hardhat node, ${n(listings)} listings, each with Applied, Listed and three Deposited events, ${n(perBlock)} listings (${n(perBlock * 5)} events) per block. Then a second pass of the same events over the same listings, which doubles the events and keeps the state the same size. Every side makes the same eth_getLogs calls: ${chunk} blocks each (${n(chunk * perBlock * 5)} events), the registry's address and its followed topics.`,
     "",
-    `Method: each side runs in its own process, catches up twice and reports the second pass, and its peak working set. The four .NET sides take turns for ${rounds} rounds (one process each per round) and the table gives their medians, because the machine's two cores are shared with the node and with other work. The .NET processes run with tiered compilation off (DOTNET_TieredCompilation=0), so that the second pass runs fully optimised code and no JIT; with it on, that pass still spent about a tenth of its CPU in the JIT. The client reads ${readAhead} ranges ahead during catch-up (RegistryEventsOptions.ReadAhead = ${readAhead}, so up to ${readAhead} eth_getLogs calls in flight) and parses each answer as it streams in; the first bare row makes the same calls with the same number in flight and reads every byte of the answers into a reused buffer, so "over bare calls" is our cost beyond the node's at the same concurrency. The one-call-at-a-time row shows what the node costs without overlap. "Client CPU" is the measured pass's CPU time in the client process (all threads), the node's excluded: it is what our side costs, and it moves far less with the machine's load than the wall time does. The stream and the mirror also read, in one batch per range, the hashes of the range's last block, of the block before it and of the blocks with events within the reorganisation window (256 blocks) of the head, and keep the events of that window for retractions; the bare side does neither. ethers v6 reads its calls one at a time (getLogs, then parseLog into a Map), as a script would.`,
+    `Method: each side runs in its own process, catches up twice and reports the second pass, and its peak working set. The four .NET sides take turns for ${rounds} rounds (one process each per round) and the table gives their medians, because the machine's two cores are shared with the node and with other work. The .NET processes run with tiered compilation off (DOTNET_TieredCompilation=0), so that the second pass runs fully optimised code and no JIT; with it on, that pass still spent about a tenth of its CPU in the JIT. The client reads ${readAhead} ranges ahead during catch-up (RegistryEventsOptions.ReadAhead = ${readAhead}, so up to ${readAhead} eth_getLogs calls in flight) and parses each answer as it streams in; the first bare row makes the same calls with the same number in flight and reads every byte of the answers into a reused buffer, so "over bare calls" is our cost beyond the node's at the same concurrency. The one-call-at-a-time row shows what the node costs without overlap. "Client CPU" is the measured pass's CPU time in the client process (all threads), the node's excluded: it is what our side costs, and it moves far less with the machine's load than the wall time does. The stream and the mirror also read, in one batch per range, the hashes of the range's last block, of the block before it and of the blocks with events within the reorganisation window (256 blocks) of the head, and keep the events of that window for retractions; the first bare row does neither, and the third makes those same batches too, which is the node's whole share of our catch-up. ethers v6 reads its calls one at a time (getLogs, then parseLog into a Map), as a script would.`,
     "",
     ...table(one),
     "",

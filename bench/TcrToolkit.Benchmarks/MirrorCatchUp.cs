@@ -21,7 +21,7 @@ internal static class MirrorCatchUp
     private const string Account0Key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
     // setup <url> <listings> <listingsPerBlock> [emitter]
-    // bare <url> <registry> <from> <to> <chunkBlocks> <callsInFlight>
+    // bare <url> <registry> <from> <to> <chunkBlocks> <callsInFlight> [checked]
     // stream|mirror <url> <registry> <from> <to> <chunkBlocks> <readAhead>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -29,7 +29,7 @@ internal static class MirrorCatchUp
         object result = args[0] switch
         {
             "setup" => await SetupAsync(endpoint, Int(args[2]), Int(args[3]), args.Length > 4 ? Address.Parse(args[4]) : null),
-            "bare" => await BareAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6])),
+            "bare" => await BareAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6]), args is [.., "checked"]),
             "mirror" => await MirrorAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6])),
             "stream" => await StreamAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6])),
             _ => throw new ArgumentException($"Unknown step '{args[0]}'; expected setup, bare, stream or mirror."),
@@ -76,19 +76,22 @@ internal static class MirrorCatchUp
         return new { registry = emitter.ToString(), fromBlock, toBlock = await client.GetBlockNumberAsync(), listings, events = listings * 5 };
     }
 
-    private static async Task<object> BareAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int inFlight)
+    private static async Task<object> BareAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int inFlight, bool withChecks)
     {
-        await BareOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, inFlight);
+        await BareOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, inFlight, withChecks);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var (seconds, bytes, calls) = await BareOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, inFlight);
+        var (seconds, bytes, calls) = await BareOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, inFlight, withChecks);
         return new { seconds, bytes, calls, cpuSeconds = CpuSince(cpu), peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
     }
 
     /// <summary>
     /// The same <c>eth_getLogs</c> ranges as the other sides, at most <paramref name="inFlight"/> at a time, each answer
-    /// read to its end into one reused buffer: what the node costs, and nothing of ours beyond HTTP.
+    /// read to its end into one reused buffer: what the node costs, and nothing of ours beyond HTTP. With
+    /// <paramref name="withChecks"/>, each call is followed by the batch of block reads the stream sends for its reorg
+    /// checks (the block before the range, its last block, and its blocks within 256 of the head; here every block has
+    /// events), so that the node's whole share of a catch-up is measured.
     /// </summary>
-    private static async Task<(double Seconds, long Bytes, int Calls)> BareOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int inFlight)
+    private static async Task<(double Seconds, long Bytes, int Calls)> BareOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int inFlight, bool withChecks)
     {
         using var http = new HttpClient();
         var topics = string.Join(",", RegistryAbi.FollowedEvents.Select(e => $"\"{e.Topic}\""));
@@ -105,7 +108,8 @@ internal static class MirrorCatchUp
                 bytes += await pending.Dequeue();
             }
 
-            pending.Enqueue(ReadAllAsync(http, endpoint, body));
+            var checkedBlocks = withChecks ? CheckedBlocks(from, to, toBlock) : [];
+            pending.Enqueue(ReadAllAsync(http, endpoint, body, checkedBlocks));
             calls++;
         }
 
@@ -115,6 +119,33 @@ internal static class MirrorCatchUp
         }
 
         return (watch.Elapsed.TotalSeconds, bytes, calls);
+    }
+
+    private static List<ulong> CheckedBlocks(ulong from, ulong to, ulong head)
+    {
+        var blocks = new List<ulong> { from - 1 };
+        for (var n = from; n < to; n++)
+        {
+            if (n + 256 > head)
+            {
+                blocks.Add(n);
+            }
+        }
+
+        blocks.Add(to);
+        return blocks;
+    }
+
+    private static async Task<long> ReadAllAsync(HttpClient http, Uri endpoint, string body, List<ulong> checkedBlocks)
+    {
+        var bytes = await ReadAllAsync(http, endpoint, body);
+        if (checkedBlocks.Count > 0)
+        {
+            var batch = "[" + string.Join(",", checkedBlocks.Select(n => $"{{\"jsonrpc\":\"2.0\",\"id\":{n},\"method\":\"eth_getBlockByNumber\",\"params\":[\"0x{n:x}\",false]}}")) + "]";
+            bytes += await ReadAllAsync(http, endpoint, batch);
+        }
+
+        return bytes;
     }
 
     private static async Task<long> ReadAllAsync(HttpClient http, Uri endpoint, string body)

@@ -1,11 +1,11 @@
 // The ethers v6 side of the mirror catch-up: getLogs in the same chunks, parseLog, fold into a map of listings.
-// Usage: node bench/ethers-catchup.mjs <url> <registry> <fromBlock> <toBlock>; prints one JSON object.
+// Usage: node bench/ethers-catchup.mjs <url> <registry> <fromBlock> <toBlock> [chunkBlocks]; prints one JSON object.
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Interface, JsonRpcProvider } from "ethers";
 
-const [url, registry, fromText, toText] = process.argv.slice(2);
+const [url, registry, fromText, toText, chunkText] = process.argv.slice(2);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const abi = JSON.parse(readFileSync(join(root, "src", "TcrToolkit", "Events", "MailServerRegistry.abi.json"), "utf8"));
 const iface = new Interface(abi);
@@ -13,7 +13,7 @@ const followed = ["Applied", "Challenged", "Deposited", "Withdrawn", "Listed", "
   "Exited", "TouchedAndRemoved", "ChallengeSucceeded", "ChallengeFailed", "RewardClaimed", "ParameterSet"];
 const topics = [followed.map((name) => iface.getEvent(name).topicHash)];
 const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, batchMaxCount: 1 });
-const chunk = 2000;
+const chunk = Number(chunkText ?? "2000");
 const from = Number(fromText);
 const to = Number(toText);
 

@@ -10,84 +10,177 @@ namespace TcrToolkit.Benchmarks;
 
 /// <summary>
 /// The mirror catch-up measurement driven by <c>bench/mirror-catchup.mjs</c>, one step per process so that each peak
-/// working set is its own: <c>setup</c> deploys <c>RegistryEventEmitter</c> and emits the events, <c>bare</c> times the
-/// <c>eth_getLogs</c> calls alone (bytes read, nothing parsed), <c>mirror</c> times a cold <see cref="RegistryMirror"/>
-/// until it has confirmed the head. Each prints one JSON object. Every side runs its pass twice in its process and
-/// reports the second, so that start-up and JIT time do not count (the ethers side does the same).
+/// working set is its own: <c>setup</c> deploys <c>RegistryEventEmitter</c> (or reuses one) and emits one pass of
+/// events, <c>bare</c> times the <c>eth_getLogs</c> calls alone (bytes read, nothing parsed), <c>stream</c> times a
+/// <see cref="RegistryEvents"/> stream and <c>mirror</c> a <see cref="RegistryMirror"/> until it has confirmed the
+/// head. Each prints one JSON object. Every side runs its pass twice in its process and reports the second, so that
+/// start-up and JIT time do not count (the ethers side does the same).
 /// </summary>
 internal static class MirrorCatchUp
 {
     private const string Account0Key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-    private const int BatchSize = 200;
-    private const ulong ChunkBlocks = 2_000;
 
+    // setup <url> <listings> <listingsPerBlock> [emitter]
+    // bare <url> <registry> <from> <to> <chunkBlocks> <callsInFlight> [checked]
+    // stream|mirror <url> <registry> <from> <to> <chunkBlocks> <readAhead>
     public static async Task<int> RunAsync(string[] args)
     {
         var endpoint = new Uri(args[1]);
         object result = args[0] switch
         {
-            "setup" => await SetupAsync(endpoint, int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
-            "bare" => await BareAsync(endpoint, Address.Parse(args[2]), ulong.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), ulong.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)),
-            "mirror" => await MirrorAsync(endpoint, Address.Parse(args[2]), ulong.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), ulong.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)),
-            "stream" => await StreamAsync(endpoint, Address.Parse(args[2]), ulong.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), ulong.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)),
-            _ => throw new ArgumentException($"Unknown step '{args[0]}'; expected setup, bare or mirror."),
+            "setup" => await SetupAsync(endpoint, Int(args[2]), Int(args[3]), args.Length > 4 ? Address.Parse(args[4]) : null),
+            "bare" => await BareAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6]), args is [.., "checked"]),
+            "mirror" => await MirrorAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6])),
+            "stream" => await StreamAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6])),
+            _ => throw new ArgumentException($"Unknown step '{args[0]}'; expected setup, bare, stream or mirror."),
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
 
-    private static async Task<object> SetupAsync(Uri endpoint, int listings)
+    /// <summary>This process's CPU time since <paramref name="start"/>, on all its threads.</summary>
+    private static double CpuSince(TimeSpan start) => (Process.GetCurrentProcess().TotalProcessorTime - start).TotalSeconds;
+
+    private static int Int(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>One pass: <c>Applied</c>, <c>Listed</c> and three <c>Deposited</c> per node id, <paramref name="perBlock"/> node ids per block.</summary>
+    private static async Task<object> SetupAsync(Uri endpoint, int listings, int perBlock, Address? existing)
     {
         await using var client = RpcClient.CreateHttp(endpoint);
         using var key = PrivateKey.ParseHex(Account0Key);
-        var sender = new TransactionSender(client, key, new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(10) });
+        var sender = new TransactionSender(client, key, new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(5) });
         var artifact = Path.Combine(Directory.GetCurrentDirectory(), "artifacts", "contracts", "test", "utils", "RegistryEventEmitter.sol", "RegistryEventEmitter.json");
         using var json = JsonDocument.Parse(File.ReadAllText(artifact));
         var abi = ContractAbi.Parse(json.RootElement);
-        var deployed = await sender.SendAndWaitAsync(new TransactionRequest { Data = Hex.Decode(json.RootElement.GetProperty("bytecode").GetString()!) });
-        var emitter = deployed.ContractAddress!.Value;
-        var emit = abi.GetFunction("emitBatch");
-        for (var start = 0; start < listings; start += BatchSize)
+        ulong fromBlock;
+        Address emitter;
+        if (existing is { } address)
         {
-            var count = Math.Min(BatchSize, listings - start);
+            emitter = address;
+            fromBlock = await client.GetBlockNumberAsync() + 1;
+        }
+        else
+        {
+            var deployed = await sender.SendAndWaitAsync(new TransactionRequest { Data = Hex.Decode(json.RootElement.GetProperty("bytecode").GetString()!) });
+            emitter = deployed.ContractAddress!.Value;
+            fromBlock = deployed.BlockNumber;
+        }
+
+        var emit = abi.GetFunction("emitBatch");
+        for (var start = 0; start < listings; start += perBlock)
+        {
+            var count = Math.Min(perBlock, listings - start);
             await sender.SendAndWaitAsync(new TransactionRequest { To = emitter, Data = emit.EncodeCall((UInt256)(ulong)start, (UInt256)(ulong)count) });
         }
 
-        return new { registry = emitter.ToString(), fromBlock = deployed.BlockNumber, toBlock = await client.GetBlockNumberAsync(), listings, events = listings * 5 };
+        return new { registry = emitter.ToString(), fromBlock, toBlock = await client.GetBlockNumberAsync(), listings, events = listings * 5 };
     }
 
-    private static async Task<object> BareAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock)
+    private static async Task<object> BareAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int inFlight, bool withChecks)
     {
-        await BareOnceAsync(endpoint, registry, fromBlock, toBlock);
-        var (seconds, bytes) = await BareOnceAsync(endpoint, registry, fromBlock, toBlock);
-        return new { seconds, bytes, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
+        await BareOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, inFlight, withChecks);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (seconds, bytes, calls) = await BareOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, inFlight, withChecks);
+        return new { seconds, bytes, calls, cpuSeconds = CpuSince(cpu), peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
     }
 
-    private static async Task<(double Seconds, long Bytes)> BareOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock)
+    /// <summary>
+    /// The same <c>eth_getLogs</c> ranges as the other sides, at most <paramref name="inFlight"/> at a time, each answer
+    /// read to its end into one reused buffer: what the node costs, and nothing of ours beyond HTTP. With
+    /// <paramref name="withChecks"/>, each call is followed by the batch of block reads the stream sends for its reorg
+    /// checks (the block before the range, its last block, and its blocks within 256 of the head; here every block has
+    /// events), so that the node's whole share of a catch-up is measured.
+    /// </summary>
+    private static async Task<(double Seconds, long Bytes, int Calls)> BareOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int inFlight, bool withChecks)
     {
         using var http = new HttpClient();
         var topics = string.Join(",", RegistryAbi.FollowedEvents.Select(e => $"\"{e.Topic}\""));
         var watch = Stopwatch.StartNew();
+        var pending = new Queue<Task<long>>();
         long bytes = 0;
-        for (var from = fromBlock; from <= toBlock; from += ChunkBlocks)
+        var calls = 0;
+        for (var from = fromBlock; from <= toBlock; from += chunk)
         {
-            var to = Math.Min(toBlock, from + ChunkBlocks - 1);
+            var to = Math.Min(toBlock, from + chunk - 1);
             var body = $"{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getLogs\",\"params\":[{{\"address\":\"{registry}\",\"topics\":[[{topics}]],\"fromBlock\":\"0x{from:x}\",\"toBlock\":\"0x{to:x}\"}}]}}";
-            using var response = await http.PostAsync(endpoint, new StringContent(body, Encoding.UTF8, "application/json"));
-            bytes += (await response.Content.ReadAsByteArrayAsync()).Length;
+            if (pending.Count == inFlight)
+            {
+                bytes += await pending.Dequeue();
+            }
+
+            var checkedBlocks = withChecks ? CheckedBlocks(from, to, toBlock) : [];
+            pending.Enqueue(ReadAllAsync(http, endpoint, body, checkedBlocks));
+            calls++;
         }
 
-        return (watch.Elapsed.TotalSeconds, bytes);
+        while (pending.Count > 0)
+        {
+            bytes += await pending.Dequeue();
+        }
+
+        return (watch.Elapsed.TotalSeconds, bytes, calls);
     }
 
-    private static async Task<object> StreamAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock)
+    private static List<ulong> CheckedBlocks(ulong from, ulong to, ulong head)
     {
-        await StreamOnceAsync(endpoint, registry, fromBlock, toBlock);
-        var (seconds, events) = await StreamOnceAsync(endpoint, registry, fromBlock, toBlock);
-        return new { seconds, events, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
+        var blocks = new List<ulong> { from - 1 };
+        for (var n = from; n < to; n++)
+        {
+            if (n + 256 > head)
+            {
+                blocks.Add(n);
+            }
+        }
+
+        blocks.Add(to);
+        return blocks;
     }
 
-    private static async Task<(double Seconds, int Events)> StreamOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock)
+    private static async Task<long> ReadAllAsync(HttpClient http, Uri endpoint, string body, List<ulong> checkedBlocks)
+    {
+        var bytes = await ReadAllAsync(http, endpoint, body);
+        if (checkedBlocks.Count > 0)
+        {
+            var batch = "[" + string.Join(",", checkedBlocks.Select(n => $"{{\"jsonrpc\":\"2.0\",\"id\":{n},\"method\":\"eth_getBlockByNumber\",\"params\":[\"0x{n:x}\",false]}}")) + "]";
+            bytes += await ReadAllAsync(http, endpoint, batch);
+        }
+
+        return bytes;
+    }
+
+    private static async Task<long> ReadAllAsync(HttpClient http, Uri endpoint, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            long total = 0;
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                total += read;
+            }
+
+            return total;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<object> StreamAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
+    {
+        await StreamOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
+        var pause = GC.GetTotalPauseDuration();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (seconds, events) = await StreamOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
+        return new { seconds, events, cpuSeconds = CpuSince(cpu), gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
+    }
+
+    private static async Task<(double Seconds, int Events)> StreamOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
     {
         await using var client = RpcClient.CreateHttp(endpoint);
         var start = await RegistryEvents.GetCheckpointAsync(client, fromBlock - 1);
@@ -96,8 +189,9 @@ internal static class MirrorCatchUp
         {
             Registry = registry,
             ConfirmationDepth = 0,
-            InitialChunkSize = ChunkBlocks,
-            MaxChunkSize = ChunkBlocks,
+            ReadAhead = readAhead,
+            InitialChunkSize = chunk,
+            MaxChunkSize = chunk,
         });
         var events = 0;
         using var stop = new CancellationTokenSource();
@@ -116,14 +210,16 @@ internal static class MirrorCatchUp
         return (watch.Elapsed.TotalSeconds, events);
     }
 
-    private static async Task<object> MirrorAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock)
+    private static async Task<object> MirrorAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
     {
-        await MirrorOnceAsync(endpoint, registry, fromBlock, toBlock);
-        var (seconds, trusted, coldStarts) = await MirrorOnceAsync(endpoint, registry, fromBlock, toBlock);
-        return new { seconds, trusted, coldStarts, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
+        await MirrorOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
+        var pause = GC.GetTotalPauseDuration();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (seconds, trusted, coldStarts) = await MirrorOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
+        return new { seconds, trusted, coldStarts, cpuSeconds = CpuSince(cpu), gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
     }
 
-    private static async Task<(double Seconds, int Trusted, int ColdStarts)> MirrorOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock)
+    private static async Task<(double Seconds, int Trusted, int ColdStarts)> MirrorOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
     {
         var directory = Directory.CreateTempSubdirectory("tcr-catchup-").FullName;
         try
@@ -135,7 +231,7 @@ internal static class MirrorCatchUp
                 Registry = registry,
                 DatabasePath = path,
                 ConfirmationDepth = 0,
-                Stream = new RegistryEventsOptions { PollInterval = TimeSpan.FromMilliseconds(5), InitialChunkSize = ChunkBlocks, MaxChunkSize = ChunkBlocks },
+                Stream = new RegistryEventsOptions { PollInterval = TimeSpan.FromMilliseconds(5), InitialChunkSize = chunk, MaxChunkSize = chunk, ReadAhead = readAhead },
             };
             // A mirror last saved before the events: it catches up from its checkpoint rather than from the enumeration.
             await RegistryMirror.Open(client, options).DisposeAsync();

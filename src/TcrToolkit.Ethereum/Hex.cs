@@ -152,6 +152,12 @@ public static class Hex
         var start = DigitsStart(utf8Text, prefix);
         var count = DigitCountToByteCount(utf8Text.Length - start, start);
         EnsureDestination(destination, count);
+        // The runtime's vectorised decoder for valid text; the loop below finds and reports the first bad digit.
+        if (Convert.FromHexString(utf8Text[start..], destination[..count], out _, out var written) == System.Buffers.OperationStatus.Done && written == count)
+        {
+            return count;
+        }
+
         for (var i = 0; i < count; i++)
         {
             var position = start + (2 * i);

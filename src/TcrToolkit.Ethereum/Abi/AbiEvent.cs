@@ -27,7 +27,11 @@ public sealed class AbiEvent : AbiMember
         }
 
         DataParameters = [.. inputs.Where(p => !p.Indexed)];
+        _dataTypes = [.. DataParameters.Select(p => p.Type)];
     }
+
+    // The types of DataParameters, built once rather than on every decoded log.
+    private readonly AbiType[] _dataTypes;
 
     /// <summary>Whether the event is anonymous: its signature hash is not the first topic.</summary>
     public bool Anonymous { get; }
@@ -101,7 +105,7 @@ public sealed class AbiEvent : AbiMember
                 $"Log topic 0 is {topics[0]}, not the topic {Topic} of {Signature}.", Signature, 0, null);
         }
 
-        var dataValues = AbiCodec.Decode(DataParameters, data);
+        var dataValues = AbiCodec.Decode(_dataTypes, data);
         var arguments = new AbiEventArgument[Inputs.Count];
         var topicIndex = Anonymous ? 0 : 1;
         var dataIndex = 0;

@@ -120,11 +120,57 @@ public static class EthCalls
 
     /// <summary><c>eth_getLogs</c>.</summary>
     /// <exception cref="ArgumentException">The filter sets both a block hash and a range.</exception>
-    public static RpcCall<IReadOnlyList<Log>> GetLogs(LogFilter filter)
+    public static RpcCall<IReadOnlyList<Log>> GetLogs(LogFilter filter) => GetLogs(filter, static log => log);
+
+    /// <summary>
+    /// <c>eth_getLogs</c>, keeping each log as <paramref name="select"/> turns it into a <typeparamref name="T"/>
+    /// (<c>null</c> drops it). Over HTTP the answer is read as it arrives and each log is selected as soon as its bytes
+    /// are in, so neither the body nor the logs are ever held whole. An exception thrown by
+    /// <paramref name="select"/> fails the call unchanged.
+    /// </summary>
+    public static RpcCall<IReadOnlyList<T>> GetLogs<T>(LogFilter filter, Func<Log, T?> select)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(select);
         filter.Validate();
-        return new("eth_getLogs", w => filter.WriteTo(w, includeRange: true), e => RpcJson.List(e, Log.Parse), isReadOnly: true);
+        return new(
+            "eth_getLogs",
+            w => filter.WriteTo(w, includeRange: true),
+            e => SelectLogs(e, select),
+            () => new RpcStreamedArray<Log, T>(Log.TryRead, select),
+            isReadOnly: true);
+    }
+
+    private static List<T> SelectLogs<T>(JsonElement array, Func<Log, T?> select)
+        where T : class
+    {
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException($"Expected a JSON array but found {array.ValueKind}.");
+        }
+
+        var list = new List<T>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
+        {
+            var log = Log.Parse(item);
+            T? selected;
+            try
+            {
+                selected = select(log);
+            }
+            catch (Exception ex)
+            {
+                throw new RpcResultSelectorException(ex);
+            }
+
+            if (selected is not null)
+            {
+                list.Add(selected);
+            }
+        }
+
+        return list;
     }
 
     /// <summary><c>eth_getProof</c>: the account and the given storage slots with Merkle proofs.</summary>

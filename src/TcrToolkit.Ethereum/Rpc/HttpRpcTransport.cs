@@ -85,6 +85,19 @@ public sealed class HttpRpcTransport : IRpcTransport
             request.Content.Headers.ContentType = JsonContentType;
             request.Headers.Authorization = _authorization;
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            // A single call that can read its result as it arrives (eth_getLogs) never holds the body whole. Error
+            // statuses are read whole: their body may be a proxy's page rather than JSON-RPC.
+            if (calls.Count == 1 && response.IsSuccessStatusCode && calls[0].CreateStreamedResult() is { } streamed)
+            {
+                var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    await RpcStreamedResponse.CompleteAsync(calls[0], streamed, stream, Endpoint, linked.Token).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
             var bytes = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
             Complete(calls, response.StatusCode, bytes, method);
         }

@@ -249,6 +249,151 @@ public sealed record Log
         Removed = RpcJson.TryGet(e, "removed", out var removed) && removed.GetBoolean(),
     };
 
+    /// <summary>
+    /// Reads one log object from a reader on its <c>{</c>, as <see cref="Parse"/> reads it from a document. Returns
+    /// <c>false</c> when the reader's data ends inside the object (the caller rewinds and reads again with more).
+    /// </summary>
+    /// <exception cref="FormatException">A member has the wrong shape, or a required one is missing.</exception>
+    internal static bool TryRead(ref Utf8JsonReader reader, out Log? log)
+    {
+        log = null;
+        Address? address = null;
+        Bytes32[]? topics = null;
+        Span<Bytes32> topicBuffer = stackalloc Bytes32[4];
+        byte[]? data = null;
+        ulong blockNumber = 0, transactionIndex = 0, logIndex = 0;
+        Bytes32 blockHash = default, transactionHash = default;
+        var removed = false;
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                break;
+            }
+
+            var name = reader.ValueSpan;
+            var escaped = reader.ValueIsEscaped;
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            if (escaped || reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !name.SequenceEqual("topics"u8))
+            {
+                // A member this reader does not know (or a name with escapes, which no node sends for these).
+                if (!reader.TrySkip())
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            var isNull = reader.TokenType == JsonTokenType.Null;
+            if (name.SequenceEqual("address"u8))
+            {
+                address = RpcJson.Address(RpcJson.Utf8(ref reader));
+            }
+            else if (name.SequenceEqual("topics"u8))
+            {
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    throw new FormatException($"Expected a JSON array but found {reader.TokenType}.");
+                }
+
+                // At most four topics in a valid log; more are read all the same, into a larger buffer.
+                var read = topicBuffer;
+                List<Bytes32>? more = null;
+                var count = 0;
+                while (true)
+                {
+                    if (!reader.Read())
+                    {
+                        return false;
+                    }
+
+                    if (reader.TokenType == JsonTokenType.EndArray)
+                    {
+                        break;
+                    }
+
+                    var topic = RpcJson.Bytes32(RpcJson.Utf8(ref reader));
+                    if (count < read.Length)
+                    {
+                        read[count] = topic;
+                    }
+                    else
+                    {
+                        (more ??= [.. read]).Add(topic);
+                    }
+
+                    count++;
+                }
+
+                topics = more is null ? read[..count].ToArray() : [.. more];
+            }
+            else if (name.SequenceEqual("data"u8))
+            {
+                data = RpcJson.Data(RpcJson.Utf8(ref reader));
+            }
+            else if (isNull)
+            {
+                // Pending logs: no block, transaction or index yet.
+            }
+            else if (name.SequenceEqual("blockNumber"u8))
+            {
+                blockNumber = ReadUInt64(ref reader);
+            }
+            else if (name.SequenceEqual("blockHash"u8))
+            {
+                blockHash = RpcJson.Bytes32(RpcJson.Utf8(ref reader));
+            }
+            else if (name.SequenceEqual("transactionHash"u8))
+            {
+                transactionHash = RpcJson.Bytes32(RpcJson.Utf8(ref reader));
+            }
+            else if (name.SequenceEqual("transactionIndex"u8))
+            {
+                transactionIndex = ReadUInt64(ref reader);
+            }
+            else if (name.SequenceEqual("logIndex"u8))
+            {
+                logIndex = ReadUInt64(ref reader);
+            }
+            else if (name.SequenceEqual("removed"u8))
+            {
+                removed = reader.TokenType switch
+                {
+                    JsonTokenType.True => true,
+                    JsonTokenType.False => false,
+                    _ => throw new FormatException($"Expected true or false for 'removed' but found {reader.TokenType}."),
+                };
+            }
+        }
+
+        log = new Log
+        {
+            Address = address ?? throw new FormatException("The member 'address' is missing."),
+            Topics = topics ?? throw new FormatException("The member 'topics' is missing."),
+            Data = data ?? throw new FormatException("The member 'data' is missing."),
+            BlockNumber = blockNumber,
+            BlockHash = blockHash,
+            TransactionHash = transactionHash,
+            TransactionIndex = transactionIndex,
+            LogIndex = logIndex,
+            Removed = removed,
+        };
+        return true;
+    }
+
+    private static ulong ReadUInt64(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number ? reader.GetUInt64() : RpcJson.UInt64(RpcJson.Utf8(ref reader));
+
     /// <inheritdoc/>
     public bool Equals(Log? other) =>
         other is not null && Address == other.Address && Topics.SequenceEqual(other.Topics) &&

@@ -67,6 +67,16 @@ public abstract class RpcCall
     /// <summary>Parses the result while its document is alive; parse failures fail the call.</summary>
     internal abstract void SetResult(JsonElement result, string endpoint);
 
+    /// <summary>
+    /// A reader of this call's result from a response that is still arriving, or <c>null</c> when the call parses a
+    /// whole document. Transports that read a single call's answer as a stream use it; the others call <see cref="SetResult"/>.
+    /// </summary>
+    internal virtual RpcStreamedResult? CreateStreamedResult() => null;
+
+    /// <summary>Completes the call with a result read by the reader from <see cref="CreateStreamedResult"/>.</summary>
+    internal virtual void SetStreamedResult(RpcStreamedResult result) =>
+        throw new InvalidOperationException($"The {Method} call does not read streamed results.");
+
     internal abstract void SetException(Exception exception);
 
     internal abstract void SetCanceled(CancellationToken cancellationToken);
@@ -77,6 +87,7 @@ public abstract class RpcCall
 public sealed class RpcCall<T> : RpcCall
 {
     private readonly Func<JsonElement, T> _parse;
+    private readonly Func<RpcStreamedResult<T>>? _streamed;
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates a call.</summary>
@@ -89,6 +100,13 @@ public sealed class RpcCall<T> : RpcCall
     {
         ArgumentNullException.ThrowIfNull(parse);
         _parse = parse;
+    }
+
+    /// <summary>Creates a call whose result can also be read as it streams in, with a new reader from <paramref name="streamed"/>.</summary>
+    internal RpcCall(string method, Action<Utf8JsonWriter>? writeParams, Func<JsonElement, T> parse, Func<RpcStreamedResult<T>> streamed, bool isReadOnly)
+        : this(method, writeParams, parse, isReadOnly)
+    {
+        _streamed = streamed;
     }
 
     /// <summary>The parsed result, or the call's failure as an <see cref="RpcException"/> (or cancellation).</summary>
@@ -104,6 +122,11 @@ public sealed class RpcCall<T> : RpcCall
         {
             value = _parse(result);
         }
+        catch (RpcResultSelectorException ex)
+        {
+            _completion.TrySetException(ex.InnerException!);
+            return;
+        }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException or OverflowException or ArgumentException)
         {
             _completion.TrySetException(new RpcProtocolException(
@@ -113,6 +136,10 @@ public sealed class RpcCall<T> : RpcCall
 
         _completion.TrySetResult(value);
     }
+
+    internal override RpcStreamedResult? CreateStreamedResult() => _streamed?.Invoke();
+
+    internal override void SetStreamedResult(RpcStreamedResult result) => _completion.TrySetResult(((RpcStreamedResult<T>)result).Value);
 
     internal override void SetException(Exception exception) => _completion.TrySetException(exception);
 

@@ -201,6 +201,17 @@ public sealed class RpcClient : IAsyncDisposable
     public Task<IReadOnlyList<Log>> GetLogsAsync(LogFilter filter, CancellationToken cancellationToken = default) =>
         SendAsync(() => EthCalls.GetLogs(filter), cancellationToken);
 
+    /// <summary>
+    /// Logs matching a filter, each kept as <paramref name="select"/> turns it into a <typeparamref name="T"/> as soon
+    /// as it is read (<c>null</c> drops it): over HTTP the answer is parsed while it arrives, so only the selected
+    /// values are held. After a transport fault the call is sent again and the selection starts over.
+    /// </summary>
+    /// <exception cref="RpcErrorException">The node refused the call (for example, too many results).</exception>
+    /// <exception cref="RpcProtocolException">The answer was malformed or cut short.</exception>
+    public Task<IReadOnlyList<T>> GetLogsAsync<T>(LogFilter filter, Func<Log, T?> select, CancellationToken cancellationToken = default)
+        where T : class =>
+        SendAsync(() => EthCalls.GetLogs(filter, select), cancellationToken);
+
     /// <summary>An account and storage slots with Merkle proofs.</summary>
     public Task<AccountProof> GetProofAsync(
         Address account, IReadOnlyList<Bytes32> storageKeys, BlockTag block = default, CancellationToken cancellationToken = default) =>

@@ -29,23 +29,33 @@ internal static class RpcJson
     }
 
     /// <summary>A quantity (<c>0x</c>-prefixed hex, leading zeros tolerated) or a JSON number.</summary>
-    public static UInt256 Quantity(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.Number)
-        {
-            return element.GetUInt64();
-        }
+    public static UInt256 Quantity(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Number ? element.GetUInt64() : Quantity(Utf8(element));
 
-        var text = Utf8(element);
+    /// <summary>A quantity from the UTF-8 text of a JSON string (<c>0x</c>-prefixed hex, leading zeros tolerated).</summary>
+    public static UInt256 Quantity(ReadOnlySpan<byte> text)
+    {
         if (text.Length < 3 || text[0] != '0' || text[1] != 'x')
         {
-            throw new FormatException($"Expected a 0x-prefixed hex quantity but found '{element.GetString()}'.");
+            throw new FormatException($"Expected a 0x-prefixed hex quantity but found '{Text(text)}'.");
         }
 
         var digits = text[2..].TrimStart((byte)'0');
         if (digits.Length > 64)
         {
-            throw new FormatException($"The quantity '{element.GetString()}' does not fit in 256 bits.");
+            throw new FormatException($"The quantity '{Text(text)}' does not fit in 256 bits.");
+        }
+
+        if (digits.Length <= 16)
+        {
+            // The common case (block numbers, indexes): no 256-bit shifts.
+            ulong small = 0;
+            for (var i = 0; i < digits.Length; i++)
+            {
+                small = (small << 4) | (uint)Hex.Nibble((char)digits[i], i + 2);
+            }
+
+            return small;
         }
 
         var value = UInt256.Zero;
@@ -57,15 +67,14 @@ internal static class RpcJson
         return value;
     }
 
-    public static ulong UInt64(JsonElement element)
-    {
-        var value = Quantity(element);
-        return value.FitsInUInt64 ? (ulong)value : throw new FormatException($"The quantity {value} does not fit in 64 bits.");
-    }
+    public static ulong UInt64(JsonElement element) => ToUInt64(Quantity(element));
 
-    public static byte[] Data(JsonElement element)
+    public static ulong UInt64(ReadOnlySpan<byte> text) => ToUInt64(Quantity(text));
+
+    public static byte[] Data(JsonElement element) => Data(Utf8(element));
+
+    public static byte[] Data(ReadOnlySpan<byte> text)
     {
-        var text = Utf8(element);
         var length = Hex.GetDecodedLength(text);
         if (length == 0)
         {
@@ -77,12 +86,13 @@ internal static class RpcJson
         return result;
     }
 
-    public static Address Address(JsonElement element)
+    public static Address Address(JsonElement element) => Address(Utf8(element));
+
+    public static Address Address(ReadOnlySpan<byte> text)
     {
-        var text = Utf8(element);
         if (text.Length != Ethereum.Address.TextLength)
         {
-            throw new FormatException($"Expected a 20-byte address but found '{element.GetString()}'.");
+            throw new FormatException($"Expected a 20-byte address but found '{Text(text)}'.");
         }
 
         Span<byte> bytes = stackalloc byte[Ethereum.Address.Size];
@@ -90,18 +100,35 @@ internal static class RpcJson
         return new Address(bytes);
     }
 
-    public static Bytes32 Bytes32(JsonElement element)
+    public static Bytes32 Bytes32(JsonElement element) => Bytes32(Utf8(element));
+
+    public static Bytes32 Bytes32(ReadOnlySpan<byte> text)
     {
-        var text = Utf8(element);
         if (text.Length != 2 + (2 * Ethereum.Bytes32.Size))
         {
-            throw new FormatException($"Expected a 32-byte hash but found '{element.GetString()}'.");
+            throw new FormatException($"Expected a 32-byte hash but found '{Text(text)}'.");
         }
 
         Span<byte> bytes = stackalloc byte[Ethereum.Bytes32.Size];
         Hex.DecodeTo(text, bytes);
         return new Bytes32(bytes);
     }
+
+    /// <summary>The UTF-8 bytes of the string token a reader is on, or a copy when the token has escapes.</summary>
+    public static ReadOnlySpan<byte> Utf8(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new FormatException($"Expected a JSON string but found {reader.TokenType}.");
+        }
+
+        return reader.ValueIsEscaped || reader.HasValueSequence ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+    }
+
+    private static ulong ToUInt64(UInt256 value) =>
+        value.FitsInUInt64 ? (ulong)value : throw new FormatException($"The quantity {value} does not fit in 64 bits.");
+
+    private static string Text(ReadOnlySpan<byte> utf8) => System.Text.Encoding.UTF8.GetString(utf8);
 
     public static bool IsNull(JsonElement element) => element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
 

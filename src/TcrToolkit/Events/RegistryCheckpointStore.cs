@@ -42,6 +42,9 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
     private readonly Lock _lock = new();
     private readonly SortedDictionary<ulong, Bytes32> _blocks = [];
     private readonly Dictionary<RegistryEventId, Log> _events = [];
+    // The ids of _events by block, so that moving the checkpoint forgets whole blocks without scanning every event.
+    private readonly SortedDictionary<ulong, List<RegistryEventId>> _eventsByBlock = [];
+    private (ulong Number, Bytes32 Hash, List<RegistryEventId> Ids)? _lastBlock;
     private RegistryCheckpoint? _checkpoint;
 
     /// <inheritdoc/>
@@ -64,8 +67,27 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
         ArgumentNullException.ThrowIfNull(registryEvent);
         lock (_lock)
         {
-            _blocks[registryEvent.Log.BlockNumber] = registryEvent.Log.BlockHash;
-            _events[registryEvent.Id] = registryEvent.Log;
+            var (number, hash) = (registryEvent.Log.BlockNumber, registryEvent.Log.BlockHash);
+            if (_lastBlock is not { } last || last.Number != number || last.Hash != hash)
+            {
+                // Events come block by block: the sorted maps are looked up once per block, not once per event.
+                _blocks[number] = hash;
+                if (!_eventsByBlock.TryGetValue(number, out var list))
+                {
+                    _eventsByBlock[number] = list = [];
+                }
+
+                _lastBlock = last = (number, hash, list);
+            }
+
+            if (_events.TryAdd(registryEvent.Id, registryEvent.Log))
+            {
+                last.Ids.Add(registryEvent.Id);
+            }
+            else
+            {
+                _events[registryEvent.Id] = registryEvent.Log;
+            }
         }
     }
 
@@ -85,15 +107,21 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
         lock (_lock)
         {
             _checkpoint = checkpoint;
+            _lastBlock = null;
             foreach (var number in _blocks.Keys.Where(n => n > checkpoint.BlockNumber || n < keepFrom).ToList())
             {
                 _blocks.Remove(number);
             }
 
             _blocks[checkpoint.BlockNumber] = checkpoint.BlockHash;
-            foreach (var id in _events.Where(e => e.Value.BlockNumber > checkpoint.BlockNumber || e.Value.BlockNumber < keepFrom).Select(e => e.Key).ToList())
+            foreach (var number in _eventsByBlock.Keys.Where(n => n > checkpoint.BlockNumber || n < keepFrom).ToList())
             {
-                _events.Remove(id);
+                foreach (var id in _eventsByBlock[number])
+                {
+                    _events.Remove(id);
+                }
+
+                _eventsByBlock.Remove(number);
             }
         }
     }

@@ -72,21 +72,32 @@ public readonly record struct RegistryCheckpoint(ulong BlockNumber, Bytes32 Bloc
 /// </summary>
 public sealed record RegistryEvent
 {
+    private readonly AbiEvent _event;
+    private DecodedEvent? _arguments;
+
     private RegistryEvent(RegistryEventKind kind, DecodedEvent arguments, Log log)
     {
         Kind = kind;
-        Arguments = arguments;
+        _event = arguments.Event;
         Log = log;
-        // Read once here: followers ask for them on every event.
+        // Read once here: followers ask for them on every event. The decoded arguments are not kept: a stream holds
+        // its recent events for retractions, and they are most of an event's size. Read again on demand.
         NodeId = kind == RegistryEventKind.ParameterSet ? Bytes32.Zero : arguments.Arguments[0].Value.AsBytes32();
-        Owner = arguments.Arguments.FirstOrDefault(a => a.Name == "owner")?.Value.AsAddress();
+        foreach (var argument in arguments.Arguments)
+        {
+            if (argument.Name == "owner")
+            {
+                Owner = argument.Value.AsAddress();
+                break;
+            }
+        }
     }
 
     /// <summary>The event kind.</summary>
     public RegistryEventKind Kind { get; }
 
-    /// <summary>Every argument, by name (for example <c>Arguments["deposit"].AsUInt256()</c>).</summary>
-    public DecodedEvent Arguments { get; }
+    /// <summary>Every argument, by name (for example <c>Arguments["deposit"].AsUInt256()</c>); decoded on first use.</summary>
+    public DecodedEvent Arguments => _arguments ??= _event.DecodeLog(Log.Topics, Log.Data.Span);
 
     /// <summary>The log as the node reported it.</summary>
     public Log Log { get; }
@@ -118,6 +129,35 @@ public sealed record RegistryEvent
 
         return new RegistryEvent(kind, decoded, log);
     }
+
+    /// <summary>
+    /// A <c>uint256</c> argument that is not indexed, read straight from the log data where the encoding puts it
+    /// (the head word of its position), without decoding the other arguments.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The event has no such argument.</exception>
+    public UInt256 GetUInt256(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var offset = 0;
+        foreach (var parameter in _event.DataParameters)
+        {
+            if (parameter.Name == name && parameter.Type.Kind == AbiTypeKind.UInt && parameter.Type.HeadSize == 32)
+            {
+                // The log decoded when it was read, so the word is there and holds a valid value of its type.
+                return UInt256.FromBigEndian(Log.Data.Span.Slice(offset, 32));
+            }
+
+            offset += parameter.Type.HeadSize;
+        }
+
+        return Arguments[name].AsUInt256();
+    }
+
+    /// <summary>Two events are equal when they are the same log of the same kind.</summary>
+    public bool Equals(RegistryEvent? other) => other is not null && Kind == other.Kind && Log.Equals(other.Log);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Kind, Log);
 
     /// <inheritdoc/>
     public override string ToString() => $"{Arguments} at {Block} #{Log.LogIndex}";

@@ -35,8 +35,16 @@ public sealed class RegistryEventsOptions
     public ulong MaxChunkSize { get; set; } = 50_000;
 
     /// <summary>
-    /// How many blocks below the checkpoint the stream remembers: the deepest reorganisation it can retract, and the
-    /// depth within which it checks each event's block hash after reading logs.
+    /// How many block ranges past the one being delivered the catch-up reads in the meantime (each an
+    /// <c>eth_getLogs</c> call and its hash checks), so that the node works while the consumer does; 0 reads one range
+    /// at a time. Ranges read ahead are checked against the chain like any other before they are delivered.
+    /// </summary>
+    public int ReadAhead { get; set; } = 2;
+
+    /// <summary>
+    /// How many blocks below the head the stream remembers (below the checkpoint, once caught up): the deepest
+    /// reorganisation it can retract, and the depth within which it checks each event's block hash after reading logs.
+    /// During a catch-up, blocks deeper than this below the head are not kept, so memory does not grow with history.
     /// </summary>
     public int ReorgWindow { get; set; } = 256;
 
@@ -53,6 +61,7 @@ public sealed class RegistryEventsOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ConfirmationDepth, nameof(ConfirmationDepth));
         ArgumentOutOfRangeException.ThrowIfLessThan(ReorgWindow, 1, nameof(ReorgWindow));
+        ArgumentOutOfRangeException.ThrowIfNegative(ReadAhead, nameof(ReadAhead));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
         ArgumentOutOfRangeException.ThrowIfNegative(RetryDelay.Ticks, nameof(RetryDelay));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
@@ -86,6 +95,7 @@ public sealed class RegistryEvents : IAsyncDisposable
 {
     private readonly IRegistryChain _chain;
     private readonly RegistryEventsOptions _options;
+    private readonly Lock _chunkLock = new();
     private int _reading;
 
     /// <summary>Creates a stream reading through <paramref name="client"/>.</summary>
@@ -145,6 +155,7 @@ public sealed class RegistryEvents : IAsyncDisposable
             throw new InvalidOperationException("This registry event stream is already being read; read it from one consumer at a time.");
         }
 
+        var ahead = new ReadAheadQueue(cancellationToken);
         try
         {
             var state = StreamState.Load(Store, start);
@@ -154,10 +165,11 @@ public sealed class RegistryEvents : IAsyncDisposable
                 Step step;
                 try
                 {
-                    step = await PlanAsync(state, cancellationToken).ConfigureAwait(false);
+                    step = await PlanAsync(state, ahead, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is RpcUnavailableException or RpcProtocolException)
                 {
+                    ahead.Discard();
                     // The node is down or its answers are garbled (a proxy's error page): read again after a pause.
                     await Task.Delay(_options.RetryDelay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -176,8 +188,8 @@ public sealed class RegistryEvents : IAsyncDisposable
                         }
                     }
 
-                    state.Advance(fork, KeepFrom(fork));
-                    Store.SaveCheckpoint(fork, KeepFrom(fork));
+                    state.Advance(fork, KeepFrom(fork, step.Head));
+                    Store.SaveCheckpoint(fork, KeepFrom(fork, step.Head));
                     continue;
                 }
 
@@ -219,19 +231,23 @@ public sealed class RegistryEvents : IAsyncDisposable
                     }
                 }
 
-                state.Advance(checkpoint, KeepFrom(checkpoint));
-                Store.SaveCheckpoint(checkpoint, KeepFrom(checkpoint));
+                state.Advance(checkpoint, KeepFrom(checkpoint, step.Head));
+                Store.SaveCheckpoint(checkpoint, KeepFrom(checkpoint, step.Head));
                 yield return new RegistryUpdate(RegistryUpdateKind.Progress, null, checkpoint, step.Head);
             }
         }
         finally
         {
+            await ahead.DisposeAsync().ConfigureAwait(false);
             Volatile.Write(ref _reading, 0);
         }
     }
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _chain.DisposeAsync();
+
+    /// <summary>The event a log read in a range is delivered as: <c>null</c> for a removed log or one that is not a registry event.</summary>
+    internal static RegistryEvent? SelectEvent(Log log) => log.Removed ? null : RegistryEvent.TryDecode(log);
 
     private static RpcRegistryChain CreateChain(RpcClient client, RegistryEventsOptions options)
     {
@@ -241,12 +257,46 @@ public sealed class RegistryEvents : IAsyncDisposable
         return new RpcRegistryChain(client, options.Registry, options.WebSocketEndpoint, options.WebSocketOptions, options.PollInterval, options.TimeProvider);
     }
 
-    private ulong KeepFrom(RegistryCheckpoint checkpoint) =>
-        checkpoint.BlockNumber > (ulong)_options.ReorgWindow ? checkpoint.BlockNumber - (ulong)_options.ReorgWindow : 0;
+    /// <summary>
+    /// The oldest block to remember: the window below the head, as no deeper block is checked or retracted (a chain
+    /// changed below every remembered block ends the stream with <see cref="RegistryReorgTooDeepException"/>), and
+    /// never above the checkpoint.
+    /// </summary>
+    private ulong KeepFrom(RegistryCheckpoint checkpoint, ulong head)
+    {
+        var window = (ulong)_options.ReorgWindow;
+        var top = Math.Max(checkpoint.BlockNumber, head);
+        return Math.Min(checkpoint.BlockNumber, top > window ? top - window : 0);
+    }
 
     /// <summary>Decides what to deliver next from the chain's state, without changing the stream's state.</summary>
-    private async Task<Step> PlanAsync(StreamState state, CancellationToken cancellationToken)
+    private async Task<Step> PlanAsync(StreamState state, ReadAheadQueue ahead, CancellationToken cancellationToken)
     {
+        var from = state.Checkpoint.BlockNumber + 1;
+        if (ahead.TakeIfStartsAt(from) is { } next)
+        {
+            // A range read ahead. Its hash checks include the block before it, read after its logs: when that is still
+            // the block delivered last, nothing delivered has changed and the range continues the same chain.
+            RangeRead read;
+            try
+            {
+                read = await next.ConfigureAwait(false);
+            }
+            catch
+            {
+                ahead.Discard();
+                throw;
+            }
+
+            if (read.Hashes.GetValueOrDefault(state.Checkpoint.BlockNumber) == state.Checkpoint.BlockHash &&
+                Build(state, read) is { NewCheckpoint: not null } readStep)
+            {
+                ScheduleReadAhead(ahead, read.To + 1, read.Target, read.Head);
+                return readStep;
+            }
+        }
+
+        ahead.Discard();
         var head = await _chain.GetHeadAsync(cancellationToken).ConfigureAwait(false);
 
         var newest = state.Newest;
@@ -275,36 +325,93 @@ public sealed class RegistryEvents : IAsyncDisposable
         }
 
         var target = head - depth;
-        var from = state.Checkpoint.BlockNumber + 1;
-        IReadOnlyList<Log> logs;
-        ulong to;
+        var range = await ReadRangeAsync(from, RangeEnd(from, target, head), target, head, cancellationToken).ConfigureAwait(false);
+        var step = Build(state, range);
+        if (step.NewCheckpoint is not null)
+        {
+            ScheduleReadAhead(ahead, range.To + 1, target, head);
+        }
+
+        return step;
+    }
+
+    /// <summary>The last block of the range from <paramref name="from"/>, at the chunk policy's current size.</summary>
+    private ulong RangeEnd(ulong from, ulong target, ulong head)
+    {
+        ulong size;
+        lock (_chunkLock)
+        {
+            size = ChunkPolicy.Size;
+        }
+
+        var to = Math.Min(target, from + size - 1);
+        if (_options.ProgressDepth is { } cut)
+        {
+            // Up to the block `cut` below the head in one range; then one block per range, so that each block
+            // that later becomes `cut` deep has its own progress update.
+            var mark = head >= (ulong)cut ? head - (ulong)cut : (ulong?)null;
+            to = mark is { } m && from <= m ? Math.Min(to, m) : from;
+        }
+
+        return to;
+    }
+
+    /// <summary>Starts reading the ranges after <paramref name="from"/>, up to <paramref name="target"/>, while the consumer works.</summary>
+    private void ScheduleReadAhead(ReadAheadQueue ahead, ulong from, ulong target, ulong head)
+    {
+        from = Math.Max(from, ahead.NextFrom ?? from);
+        while (ahead.Count < _options.ReadAhead && from <= target)
+        {
+            var (rangeFrom, rangeTo) = (from, RangeEnd(from, target, head));
+            ahead.Add(rangeFrom, rangeTo, token => ReadRangeAsync(rangeFrom, rangeTo, target, head, token));
+            from = rangeTo + 1;
+        }
+    }
+
+    /// <summary>
+    /// Reads the registry's events in a range (halved while the provider refuses it as too large), then, in one batch,
+    /// the hashes of the block before it, of its last block, and of every block with events near enough to the head to
+    /// be reorganised.
+    /// </summary>
+    private async Task<RangeRead> ReadRangeAsync(ulong from, ulong to, ulong target, ulong head, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<RegistryEvent> events;
         while (true)
         {
-            to = Math.Min(target, from + ChunkPolicy.Size - 1);
-            if (_options.ProgressDepth is { } cut)
-            {
-                // Up to the block `cut` below the head in one range; then one block per range, so that each block
-                // that later becomes `cut` deep has its own progress update.
-                var mark = head >= (ulong)cut ? head - (ulong)cut : (ulong?)null;
-                to = mark is { } m && from <= m ? Math.Min(to, m) : from;
-            }
-
             try
             {
-                logs = await _chain.GetLogsAsync(from, to, cancellationToken).ConfigureAwait(false);
-                ChunkPolicy.OnSuccess();
+                events = await _chain.GetEventsAsync(from, to, cancellationToken).ConfigureAwait(false);
+                lock (_chunkLock)
+                {
+                    ChunkPolicy.OnSuccess();
+                }
+
                 break;
             }
-            catch (RpcErrorException ex) when (LogChunkPolicy.IsLimitError(ex) && ChunkPolicy.OnLimitExceeded())
+            catch (RpcErrorException ex) when (LogChunkPolicy.IsLimitError(ex) && ShrinkChunk(to - from + 1))
             {
                 // Asked for too much: try again with half the range.
+                to = RangeEnd(from, Math.Min(to, target), head);
             }
         }
 
-        // The range's last block, and every block with events near enough to the head to be reorganised: one batch.
-        var groups = logs.Where(l => !l.Removed).GroupBy(l => l.BlockNumber).OrderBy(g => g.Key).ToList();
         var window = (ulong)_options.ReorgWindow;
-        var checkedNumbers = groups.Select(g => g.Key).Where(n => n != to && n + window > head).Append(to).ToList();
+        var checkedNumbers = new List<ulong>();
+        if (from > 0)
+        {
+            checkedNumbers.Add(from - 1);
+        }
+
+        foreach (var e in events)
+        {
+            var number = e.Log.BlockNumber;
+            if (number != to && number + window > head && (checkedNumbers.Count == 0 || checkedNumbers[^1] != number))
+            {
+                checkedNumbers.Add(number);
+            }
+        }
+
+        checkedNumbers.Add(to);
         var checkedHashes = await _chain.GetBlockHashesAsync(checkedNumbers, cancellationToken).ConfigureAwait(false);
         var hashes = new Dictionary<ulong, Bytes32?>(checkedNumbers.Count);
         for (var i = 0; i < checkedNumbers.Count; i++)
@@ -312,39 +419,165 @@ public sealed class RegistryEvents : IAsyncDisposable
             hashes[checkedNumbers[i]] = checkedHashes[i];
         }
 
-        if (hashes[to] is not { } toHash)
+        return new RangeRead(from, to, target, head, events, hashes);
+    }
+
+    /// <summary>
+    /// Records a refusal of <paramref name="span"/> blocks; <c>false</c> when the size cannot shrink. A refusal of a
+    /// range larger than the current size (a read ahead planned before another refusal) does not halve it again.
+    /// </summary>
+    private bool ShrinkChunk(ulong span)
+    {
+        lock (_chunkLock)
+        {
+            return ChunkPolicy.Size < span || ChunkPolicy.OnLimitExceeded();
+        }
+    }
+
+    /// <summary>The step a range read gives, checked against the stream's state; an inconsistent step when the chain moved under the reads.</summary>
+    private static Step Build(StreamState state, RangeRead range)
+    {
+        var head = range.Head;
+        if (range.Hashes[range.To] is not { } toHash)
         {
             return new Step(head);
         }
 
-        var blocks = new List<BlockEvents>();
-        foreach (var group in groups)
+        var events = range.Events;
+        if (!IsInBlockOrder(events))
         {
-            var hash = group.First().BlockHash;
-            if (group.Any(l => l.BlockHash != hash) || (state.Find(group.Key) is { } known && known.Hash != hash))
+            var sorted = events.ToArray();
+            // Stable, as the node's order is kept for equal positions.
+            events = [.. sorted.Select((e, i) => (e, i)).OrderBy(x => x.e.Log.BlockNumber).ThenBy(x => x.e.Log.LogIndex).ThenBy(x => x.i).Select(x => x.e)];
+        }
+
+        var blocks = new List<BlockEvents>();
+        var first = 0;
+        while (first < events.Count)
+        {
+            var number = events[first].Log.BlockNumber;
+            var hash = events[first].Log.BlockHash;
+            var last = first;
+            while (last + 1 < events.Count && events[last + 1].Log.BlockNumber == number)
+            {
+                last++;
+                if (events[last].Log.BlockHash != hash)
+                {
+                    return new Step(head);
+                }
+            }
+
+            if (state.Find(number) is { } known && known.Hash != hash)
             {
                 return new Step(head);
             }
 
             // A log read in the same call as an orphaned block may belong to it: recent blocks are checked by hash.
-            if (hashes.TryGetValue(group.Key, out var expected) && expected != hash)
+            if (range.Hashes.TryGetValue(number, out var expected) && expected != hash)
             {
                 return new Step(head);
             }
 
-            var events = new List<RegistryEvent>();
-            foreach (var log in group.OrderBy(l => l.LogIndex))
+            var blockEvents = new RegistryEvent[last - first + 1];
+            for (var i = first; i <= last; i++)
             {
-                if (RegistryEvent.TryDecode(log) is { } decoded)
-                {
-                    events.Add(decoded);
-                }
+                blockEvents[i - first] = events[i];
             }
 
-            blocks.Add(new BlockEvents(new RegistryCheckpoint(group.Key, hash), events));
+            blocks.Add(new BlockEvents(new RegistryCheckpoint(number, hash), blockEvents));
+            first = last + 1;
         }
 
-        return new Step(head) { NewCheckpoint = new RegistryCheckpoint(to, toHash), Blocks = blocks };
+        return new Step(head) { NewCheckpoint = new RegistryCheckpoint(range.To, toHash), Blocks = blocks };
+    }
+
+    private static bool IsInBlockOrder(IReadOnlyList<RegistryEvent> events)
+    {
+        for (var i = 1; i < events.Count; i++)
+        {
+            var (a, b) = (events[i - 1].Log, events[i].Log);
+            if (a.BlockNumber > b.BlockNumber || (a.BlockNumber == b.BlockNumber && a.LogIndex > b.LogIndex))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A range's events and the hashes checked after reading them; <see cref="Target"/> and <see cref="Head"/> as they were when it was planned.</summary>
+    private sealed record RangeRead(ulong From, ulong To, ulong Target, ulong Head, IReadOnlyList<RegistryEvent> Events, Dictionary<ulong, Bytes32?> Hashes);
+
+    /// <summary>
+    /// The ranges being read ahead, in block order, under one cancellation that <see cref="Discard"/> fires: a range
+    /// is taken only when it starts right after the checkpoint, and anything else throws the queue away.
+    /// </summary>
+    private sealed class ReadAheadQueue(CancellationToken cancellationToken) : IAsyncDisposable
+    {
+        private readonly Queue<(ulong From, ulong To, Task<RangeRead> Read)> _reads = new();
+        private readonly List<Task> _discarded = [];
+        private CancellationTokenSource? _stop;
+
+        public int Count => _reads.Count;
+
+        /// <summary>The block after the last range queued, or <c>null</c> when none is.</summary>
+        public ulong? NextFrom => _reads.Count == 0 ? null : _reads.Last().To + 1;
+
+        public void Add(ulong from, ulong to, Func<CancellationToken, Task<RangeRead>> read)
+        {
+            _stop ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var token = _stop.Token;
+            _reads.Enqueue((from, to, Task.Run(() => read(token), token)));
+        }
+
+        public Task<RangeRead>? TakeIfStartsAt(ulong from)
+        {
+            if (_reads.TryPeek(out var next) && next.From == from)
+            {
+                _reads.Dequeue();
+                return next.Read;
+            }
+
+            return null;
+        }
+
+        public void Discard()
+        {
+            if (_stop is null)
+            {
+                return;
+            }
+
+            _stop.Cancel();
+            _stop.Dispose();
+            _stop = null;
+            // Reads thrown away earlier that have ended are let go, their faults observed.
+            _discarded.RemoveAll(static read =>
+            {
+                if (!read.IsCompleted)
+                {
+                    return false;
+                }
+
+                _ = read.Exception;
+                return true;
+            });
+            while (_reads.TryDequeue(out var read))
+            {
+                _discarded.Add(read.Read);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Discard();
+            foreach (var read in _discarded)
+            {
+                await read.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            _discarded.Clear();
+        }
     }
 
     private sealed record BlockEvents(RegistryCheckpoint Block, IReadOnlyList<RegistryEvent> Events);

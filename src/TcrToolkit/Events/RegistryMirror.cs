@@ -62,6 +62,7 @@ public sealed class RegistryMirrorOptions
         WebSocketOptions = Stream.WebSocketOptions,
         InitialChunkSize = Stream.InitialChunkSize,
         MaxChunkSize = Stream.MaxChunkSize,
+        ReadAhead = Stream.ReadAhead,
         ReorgWindow = Math.Max(Stream.ReorgWindow, ConfirmationDepth + 1),
         TimeProvider = Stream.TimeProvider,
         ProgressDepth = ConfirmationDepth,
@@ -413,19 +414,19 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
         switch (e.Kind)
         {
             case RegistryEventKind.Applied:
-                _confirmed[e.NodeId] = new MirroredListing(e.NodeId, e.Owner!.Value, ListingStage.Applied, e.Arguments["deposit"].AsUInt256());
+                _confirmed[e.NodeId] = new MirroredListing(e.NodeId, e.Owner!.Value, ListingStage.Applied, e.GetUInt256("deposit"));
                 break;
             case RegistryEventKind.Listed:
-                _confirmed[e.NodeId] = new MirroredListing(e.NodeId, e.Owner!.Value, ListingStage.Listed, e.Arguments["deposit"].AsUInt256());
+                _confirmed[e.NodeId] = new MirroredListing(e.NodeId, e.Owner!.Value, ListingStage.Listed, e.GetUInt256("deposit"));
                 break;
             case RegistryEventKind.ExitStarted when current is not null:
                 _confirmed[e.NodeId] = current with { Stage = ListingStage.Exiting };
                 break;
             case RegistryEventKind.Deposited or RegistryEventKind.Withdrawn when current is not null:
-                _confirmed[e.NodeId] = current with { Deposit = e.Arguments["newDeposit"].AsUInt256() };
+                _confirmed[e.NodeId] = current with { Deposit = e.GetUInt256("newDeposit") };
                 break;
             case RegistryEventKind.ChallengeFailed when current?.Deposit is { } deposit:
-                _confirmed[e.NodeId] = current with { Deposit = deposit + e.Arguments["ownerReward"].AsUInt256() };
+                _confirmed[e.NodeId] = current with { Deposit = deposit + e.GetUInt256("ownerReward") };
                 break;
             case var kind when IsRemoval(kind):
                 _confirmed.Remove(e.NodeId);
@@ -581,6 +582,8 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
         public Task<IReadOnlyList<Bytes32?>> GetBlockHashesAsync(IReadOnlyList<ulong> numbers, CancellationToken cancellationToken) => inner.GetBlockHashesAsync(numbers, cancellationToken);
 
         public Task<IReadOnlyList<Log>> GetLogsAsync(ulong from, ulong to, CancellationToken cancellationToken) => inner.GetLogsAsync(from, to, cancellationToken);
+
+        public Task<IReadOnlyList<RegistryEvent>> GetEventsAsync(ulong from, ulong to, CancellationToken cancellationToken) => inner.GetEventsAsync(from, to, cancellationToken);
 
         public Task WaitForNewBlockAsync(ulong knownHead, CancellationToken cancellationToken) => inner.WaitForNewBlockAsync(knownHead, cancellationToken);
 

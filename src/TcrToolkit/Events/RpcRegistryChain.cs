@@ -67,6 +67,9 @@ internal sealed class RpcRegistryChain : IRegistryChain
     public Task<IReadOnlyList<Log>> GetLogsAsync(ulong from, ulong to, CancellationToken cancellationToken) =>
         _client.GetLogsAsync(_filter with { FromBlock = from, ToBlock = to }, cancellationToken);
 
+    public Task<IReadOnlyList<RegistryEvent>> GetEventsAsync(ulong from, ulong to, CancellationToken cancellationToken) =>
+        _client.GetLogsAsync(_filter with { FromBlock = from, ToBlock = to }, RegistryEvents.SelectEvent, cancellationToken);
+
     public async Task WaitForNewBlockAsync(ulong knownHead, CancellationToken cancellationToken)
     {
         Task signal;

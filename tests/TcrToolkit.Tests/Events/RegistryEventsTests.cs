@@ -89,6 +89,56 @@ public sealed class RegistryEventsTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_ReorgAfterRangesWereReadAhead_EndsWithExactlyTheNewChainsEvents()
+    {
+        var chain = new ScriptedChain();
+        for (var i = 1; i <= 12; i++)
+        {
+            chain.Mine(ScriptedChain.Listed(i));
+        }
+
+        var options = Options();
+        (options.InitialChunkSize, options.MaxChunkSize, options.ReadAhead) = (2, 2, 2);
+        await using var stream = new RegistryEvents(chain, options, null);
+        await using var reader = new UpdateReader(stream.ReadAsync(chain.CheckpointAt(0)));
+        var first = await reader.NextEventsAsync(2);
+        await Task.Delay(100); // the ranges after the first are read ahead meanwhile
+
+        chain.Reorg(2);
+        for (var i = 3; i <= 6; i++)
+        {
+            chain.Mine(ScriptedChain.Listed(100 + i));
+        }
+
+        // Ranges read before the reorganisation may still be delivered (they were canonical when read); the stream
+        // must then retract them. Read until it reports the new chain's head.
+        var rest = new List<RegistryUpdate>();
+        var newHead = chain.CheckpointAt(chain.Head);
+        while (rest.LastOrDefault() is not { Kind: RegistryUpdateKind.Progress } last || last.Checkpoint != newHead)
+        {
+            rest.Add(await reader.NextAsync());
+        }
+
+        var live = new List<RegistryEventId>();
+        foreach (var update in first.Concat(rest).Where(u => u.Kind != RegistryUpdateKind.Progress))
+        {
+            if (update.Kind == RegistryUpdateKind.Added)
+            {
+                live.Add(update.Event!.Id);
+            }
+            else
+            {
+                live.Remove(update.Event!.Id).Should().BeTrue("only a delivered event is retracted");
+            }
+        }
+
+        var canonical = Enumerable.Range(1, 6).Select(n => chain.CheckpointAt((ulong)n).BlockHash).ToHashSet();
+        live.Should().HaveCount(6).And.OnlyHaveUniqueItems();
+        live.Select(id => id.BlockHash).Should().OnlyContain(hash => canonical.Contains(hash));
+        rest.Last(u => u.Kind == RegistryUpdateKind.Added).Event!.NodeId.Should().Be(ScriptedChain.NodeId(106));
+    }
+
+    [Fact]
     public async Task ReadAsync_ReorgWithinConfirmationDepth_DeliversNothingOfTheOrphanedBlocks()
     {
         var chain = new ScriptedChain();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using TcrToolkit.Deployment;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Rpc;
+using TcrToolkit.Tests.Events;
 
 namespace TcrToolkit.Cli.Tests.Deploy;
 

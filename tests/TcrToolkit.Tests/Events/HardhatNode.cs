@@ -6,7 +6,10 @@ using TcrToolkit.Ethereum.Rpc;
 
 namespace TcrToolkit.Tests.Events;
 
-/// <summary>A Hardhat node on a free loopback port, from the repository's pinned Node and Hardhat; killed on dispose.</summary>
+/// <summary>
+/// A Hardhat node on a free loopback port, from the repository's pinned Node and Hardhat; killed on dispose. Shared by
+/// the CLI tests (linked into their project).
+/// </summary>
 public sealed class HardhatNode : IAsyncDisposable
 {
     private readonly Queue<string> _output = new();
@@ -28,7 +31,7 @@ public sealed class HardhatNode : IAsyncDisposable
 
     public static async Task<HardhatNode> StartAsync(ulong? chainId = null)
     {
-        var root = Repository.Root;
+        var root = RepositoryRoot();
         var node = Path.Combine(root, "node_modules", "node", "bin", "node");
         var cli = Path.Combine(root, "node_modules", "hardhat", "dist", "src", "cli.js");
         if (!File.Exists(node) || !File.Exists(cli))
@@ -127,5 +130,18 @@ public sealed class HardhatNode : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "hardhat.config.js")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No hardhat.config.js above {AppContext.BaseDirectory}.");
     }
 }

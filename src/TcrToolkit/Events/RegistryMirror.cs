@@ -114,6 +114,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<Bytes32, byte> _trusted = new();
     private RegistryCheckpoint? _checkpoint;
     private RegistryCheckpoint? _seen;
+    private ListingWriter? _listingWriter;
 
     private RegistryMirror(IRegistryChain chain, IRegistrySnapshotReader reader, RegistryMirrorOptions options, SqliteConnection connection)
     {
@@ -259,6 +260,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         await _chain.DisposeAsync().ConfigureAwait(false);
+        DisposeCommands();
         _connection.Dispose();
     }
 
@@ -266,6 +268,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     public void Dispose()
     {
         _chain.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        DisposeCommands();
         _connection.Dispose();
     }
 
@@ -383,9 +386,10 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
         var checkpoint = _progress[index];
         _progress.RemoveRange(0, index);
         var touched = new HashSet<Bytes32>();
-        var confirmedCount = _pending.TakeWhile(e => e.Block.BlockNumber <= checkpoint.BlockNumber).Count();
-        foreach (var e in _pending.Take(confirmedCount))
+        var confirmedCount = 0;
+        while (confirmedCount < _pending.Count && _pending[confirmedCount].Log.BlockNumber <= checkpoint.BlockNumber)
         {
+            var e = _pending[confirmedCount++];
             Fold(e);
             touched.Add(e.NodeId);
         }
@@ -519,48 +523,142 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
 
     private void WriteListings(SqliteTransaction transaction, IEnumerable<Bytes32> nodeIds)
     {
-        using var upsert = _connection.CreateCommand();
-        upsert.Transaction = transaction;
-        upsert.CommandText = "INSERT OR REPLACE INTO listings (node_id, owner, stage, deposit) VALUES ($node, $owner, $stage, $deposit)";
-        var node = upsert.Parameters.Add("$node", SqliteType.Blob);
-        var owner = upsert.Parameters.Add("$owner", SqliteType.Blob);
-        var stage = upsert.Parameters.Add("$stage", SqliteType.Integer);
-        var deposit = upsert.Parameters.Add("$deposit", SqliteType.Text);
-        using var delete = _connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM listings WHERE node_id = $node";
-        var deleted = delete.Parameters.Add("$node", SqliteType.Blob);
-        upsert.Prepare();
-        delete.Prepare();
+        var upserts = new List<Bytes32>();
+        var deletes = new List<Bytes32>();
         foreach (var nodeId in nodeIds)
         {
-            if (_confirmed.TryGetValue(nodeId, out var listing))
-            {
-                node.Value = nodeId.ToArray();
-                owner.Value = listing.Owner.ToArray();
-                stage.Value = (long)listing.Stage;
-                deposit.Value = listing.Deposit?.ToString() is { } text ? text : DBNull.Value;
-                upsert.ExecuteNonQuery();
-            }
-            else
-            {
-                deleted.Value = nodeId.ToArray();
-                delete.ExecuteNonQuery();
-            }
+            (_confirmed.ContainsKey(nodeId) ? upserts : deletes).Add(nodeId);
         }
+
+        _listingWriter ??= new ListingWriter(_connection);
+        _listingWriter.Upsert(transaction, upserts, _confirmed);
+        _listingWriter.Delete(transaction, deletes);
     }
 
     private void WriteCheckpoint(SqliteTransaction transaction, RegistryCheckpoint checkpoint)
     {
-        using var update = _connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = """
-            INSERT INTO mirror_checkpoint (id, number, hash) VALUES (1, $number, $hash)
-                ON CONFLICT (id) DO UPDATE SET number = excluded.number, hash = excluded.hash
-            """;
-        update.Parameters.AddWithValue("$number", (long)checkpoint.BlockNumber);
-        update.Parameters.AddWithValue("$hash", checkpoint.BlockHash.ToArray());
-        update.ExecuteNonQuery();
+        _listingWriter ??= new ListingWriter(_connection);
+        _listingWriter.WriteCheckpoint(transaction, checkpoint);
+    }
+
+    private void DisposeCommands()
+    {
+        _listingWriter?.Dispose();
+        _listingWriter = null;
+    }
+
+    /// <summary>
+    /// The prepared statements of the listings and checkpoint tables, kept for the connection's life. Rows go in
+    /// statements of several rows each: a catch-up writes every listing a range touched, and one statement per row
+    /// spent more time in the statement calls than in SQLite.
+    /// </summary>
+    private sealed class ListingWriter(SqliteConnection connection) : IDisposable
+    {
+        // Row counts of the multi-row statements, largest first; the last is one row, for whatever remains.
+        private static readonly int[] RowCounts = [64, 8, 1];
+
+        private readonly SqliteCommand?[] _upserts = new SqliteCommand?[RowCounts.Length];
+        private readonly SqliteCommand?[] _deletes = new SqliteCommand?[RowCounts.Length];
+        private SqliteCommand? _checkpoint;
+
+        public void Upsert(SqliteTransaction transaction, List<Bytes32> nodeIds, Dictionary<Bytes32, MirroredListing> listings)
+        {
+            var next = 0;
+            for (var size = 0; size < RowCounts.Length; size++)
+            {
+                var rows = RowCounts[size];
+                for (; next + rows <= nodeIds.Count; next += rows)
+                {
+                    var command = _upserts[size] ??= Create(
+                        "INSERT OR REPLACE INTO listings (node_id, owner, stage, deposit) VALUES " +
+                        string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($node{i}, $owner{i}, $stage{i}, $deposit{i})")),
+                        rows,
+                        static (parameters, i) =>
+                        {
+                            parameters.Add($"$node{i}", SqliteType.Blob);
+                            parameters.Add($"$owner{i}", SqliteType.Blob);
+                            parameters.Add($"$stage{i}", SqliteType.Integer);
+                            parameters.Add($"$deposit{i}", SqliteType.Text);
+                        });
+                    command.Transaction = transaction;
+                    var parameters = command.Parameters;
+                    for (var i = 0; i < rows; i++)
+                    {
+                        var nodeId = nodeIds[next + i];
+                        var listing = listings[nodeId];
+                        parameters[4 * i].Value = nodeId.ToArray();
+                        parameters[(4 * i) + 1].Value = listing.Owner.ToArray();
+                        parameters[(4 * i) + 2].Value = (long)listing.Stage;
+                        parameters[(4 * i) + 3].Value = listing.Deposit?.ToString() is { } text ? text : DBNull.Value;
+                    }
+
+                    command.ExecuteNonQuery();
+                }
+            }
+        }
+
+        public void Delete(SqliteTransaction transaction, List<Bytes32> nodeIds)
+        {
+            var next = 0;
+            for (var size = 0; size < RowCounts.Length; size++)
+            {
+                var rows = RowCounts[size];
+                for (; next + rows <= nodeIds.Count; next += rows)
+                {
+                    var command = _deletes[size] ??= Create(
+                        "DELETE FROM listings WHERE node_id IN (" + string.Join(", ", Enumerable.Range(0, rows).Select(i => $"$node{i}")) + ")",
+                        rows,
+                        static (parameters, i) => parameters.Add($"$node{i}", SqliteType.Blob));
+                    command.Transaction = transaction;
+                    for (var i = 0; i < rows; i++)
+                    {
+                        command.Parameters[i].Value = nodeIds[next + i].ToArray();
+                    }
+
+                    command.ExecuteNonQuery();
+                }
+            }
+        }
+
+        public void WriteCheckpoint(SqliteTransaction transaction, RegistryCheckpoint checkpoint)
+        {
+            var command = _checkpoint ??= Create(
+                """
+                INSERT INTO mirror_checkpoint (id, number, hash) VALUES (1, $number, $hash)
+                    ON CONFLICT (id) DO UPDATE SET number = excluded.number, hash = excluded.hash
+                """,
+                1,
+                static (parameters, _) =>
+                {
+                    parameters.Add("$number", SqliteType.Integer);
+                    parameters.Add("$hash", SqliteType.Blob);
+                });
+            command.Transaction = transaction;
+            command.Parameters[0].Value = (long)checkpoint.BlockNumber;
+            command.Parameters[1].Value = checkpoint.BlockHash.ToArray();
+            command.ExecuteNonQuery();
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _upserts.Concat(_deletes).Append(_checkpoint))
+            {
+                command?.Dispose();
+            }
+        }
+
+        private SqliteCommand Create(string sql, int rows, Action<SqliteParameterCollection, int> addRow)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; i < rows; i++)
+            {
+                addRow(command.Parameters, i);
+            }
+
+            command.Prepare();
+            return command;
+        }
     }
 
     /// <summary>A change already confirmed was retracted: the reorganisation was deeper than the depth.</summary>

@@ -260,7 +260,7 @@ internal static class MirrorCatchUp
             await using var mirror = RegistryMirror.Open(client, options);
             using var stop = new CancellationTokenSource();
             var run = mirror.RunAsync(stop.Token);
-            await mirror.WaitForCheckpointAsync(toBlock, TimeSpan.FromMilliseconds(1));
+            await mirror.WaitForCheckpointAsync(toBlock, TimeSpan.FromSeconds(1));
             var seconds = watch.Elapsed.TotalSeconds;
             await stop.CancelAsync();
             await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -115,6 +115,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     private RegistryCheckpoint? _checkpoint;
     private RegistryCheckpoint? _seen;
     private ListingWriter? _listingWriter;
+    private TaskCompletionSource _checkpointMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RegistryMirror(IRegistryChain chain, IRegistrySnapshotReader reader, RegistryMirrorOptions options, SqliteConnection connection)
     {
@@ -248,11 +249,24 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Waits until the confirmed state reaches <paramref name="blockNumber"/> (tests and tools).</summary>
+    /// <remarks>The wait ends as soon as the checkpoint moves there; <paramref name="pollInterval"/> bounds each wait between checks.</remarks>
     public async Task WaitForCheckpointAsync(ulong blockNumber, TimeSpan pollInterval, CancellationToken cancellationToken = default)
     {
-        while (Checkpoint is not { } c || c.BlockNumber < blockNumber)
+        while (true)
         {
-            await Task.Delay(pollInterval, _options.Stream.TimeProvider, cancellationToken).ConfigureAwait(false);
+            Task moved;
+            lock (_lock)
+            {
+                if (_checkpoint is { } c && c.BlockNumber >= blockNumber)
+                {
+                    return;
+                }
+
+                moved = _checkpointMoved.Task;
+            }
+
+            await moved.WaitAsync(pollInterval, _options.Stream.TimeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -307,6 +321,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
                 _checkpoint = checkpoint;
                 _seen = checkpoint;
                 SaveAll();
+                SignalCheckpointMoved();
                 RefreshAll();
                 ColdStarts++;
             }
@@ -406,6 +421,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
 
         _checkpoint = checkpoint;
         Save(touched, checkpoint);
+        SignalCheckpointMoved();
         foreach (var nodeId in touched)
         {
             Refresh(nodeId);
@@ -541,6 +557,14 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
         _listingWriter.WriteCheckpoint(transaction, checkpoint);
     }
 
+    /// <summary>Wakes the waits for the checkpoint; called under the lock.</summary>
+    private void SignalCheckpointMoved()
+    {
+        var moved = _checkpointMoved;
+        _checkpointMoved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        moved.TrySetResult();
+    }
+
     private void DisposeCommands()
     {
         _listingWriter?.Dispose();
@@ -554,8 +578,9 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     /// </summary>
     private sealed class ListingWriter(SqliteConnection connection) : IDisposable
     {
-        // Row counts of the multi-row statements, largest first; the last is one row, for whatever remains.
-        private static readonly int[] RowCounts = [64, 8, 1];
+        // Row counts of the multi-row statements, largest first; the last is one row, for whatever remains. Not more: the
+        // provider binds each parameter by name, and SQLite finds a name by a scan of the statement's parameters.
+        private static readonly int[] RowCounts = [16, 4, 1];
 
         private readonly SqliteCommand?[] _upserts = new SqliteCommand?[RowCounts.Length];
         private readonly SqliteCommand?[] _deletes = new SqliteCommand?[RowCounts.Length];

@@ -116,6 +116,26 @@ public sealed class RegistryMirrorTests : IDisposable
         reopened.GetListing(ScriptedChain.NodeId(11)).Should().BeNull();
     }
 
+    [Fact]
+    public async Task WaitForCheckpointAsync_CheckpointMoves_ReturnsWithoutWaitingForThePollInterval()
+    {
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        await using var mirror = Open(chain, 0);
+        using var stop = new CancellationTokenSource();
+        var run = mirror.RunAsync(stop.Token);
+        await Until(() => mirror.Checkpoint is not null);
+        var target = chain.Head + 1;
+        var wait = mirror.WaitForCheckpointAsync(target, TimeSpan.FromMinutes(5));
+
+        chain.Mine(ScriptedChain.Listed(1));
+
+        var finished = await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(10)));
+        finished.Should().BeSameAs(wait);
+        mirror.Checkpoint!.Value.BlockNumber.Should().BeGreaterThanOrEqualTo(target);
+        await stop.CancelAsync();
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
     private static async Task Until(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Rpc;
@@ -107,7 +109,9 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     private readonly RegistryMirrorOptions _options;
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
-    private readonly Dictionary<Bytes32, MirroredListing> _confirmed = new();
+    // Values without references: a catch-up rewrites a listing per event, and neither allocates for it nor gives the
+    // collector a pointer into the young generation to trace from this long-lived table.
+    private readonly Dictionary<Bytes32, ConfirmedListing> _confirmed = new();
     private readonly List<RegistryEvent> _pending = [];
     private readonly Dictionary<Bytes32, ulong> _holds = new();
     private readonly List<RegistryCheckpoint> _progress = [];
@@ -212,7 +216,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     {
         lock (_lock)
         {
-            return _confirmed.GetValueOrDefault(nodeId);
+            return _confirmed.TryGetValue(nodeId, out var listing) ? listing.ToListing(nodeId) : null;
         }
     }
 
@@ -312,7 +316,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
                 _confirmed.Clear();
                 foreach (var listing in listed)
                 {
-                    _confirmed[listing.NodeId] = listing;
+                    _confirmed[listing.NodeId] = ConfirmedListing.From(listing);
                 }
 
                 _pending.Clear();
@@ -430,26 +434,35 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
 
     private void Fold(RegistryEvent e)
     {
-        var current = _confirmed.GetValueOrDefault(e.NodeId);
         switch (e.Kind)
         {
             case RegistryEventKind.Applied:
-                _confirmed[e.NodeId] = new MirroredListing(e.NodeId, e.Owner!.Value, ListingStage.Applied, e.GetUInt256("deposit"));
-                break;
+                _confirmed[e.NodeId] = new ConfirmedListing(e.Owner!.Value, ListingStage.Applied, e.GetUInt256("deposit"));
+                return;
             case RegistryEventKind.Listed:
-                _confirmed[e.NodeId] = new MirroredListing(e.NodeId, e.Owner!.Value, ListingStage.Listed, e.GetUInt256("deposit"));
-                break;
-            case RegistryEventKind.ExitStarted when current is not null:
-                _confirmed[e.NodeId] = current with { Stage = ListingStage.Exiting };
-                break;
-            case RegistryEventKind.Deposited or RegistryEventKind.Withdrawn when current is not null:
-                _confirmed[e.NodeId] = current with { Deposit = e.GetUInt256("newDeposit") };
-                break;
-            case RegistryEventKind.ChallengeFailed when current?.Deposit is { } deposit:
-                _confirmed[e.NodeId] = current with { Deposit = deposit + e.GetUInt256("ownerReward") };
-                break;
+                _confirmed[e.NodeId] = new ConfirmedListing(e.Owner!.Value, ListingStage.Listed, e.GetUInt256("deposit"));
+                return;
             case var kind when IsRemoval(kind):
                 _confirmed.Remove(e.NodeId);
+                return;
+        }
+
+        ref var current = ref CollectionsMarshal.GetValueRefOrNullRef(_confirmed, e.NodeId);
+        if (Unsafe.IsNullRef(ref current))
+        {
+            return;
+        }
+
+        switch (e.Kind)
+        {
+            case RegistryEventKind.ExitStarted:
+                current = current with { Stage = ListingStage.Exiting };
+                break;
+            case RegistryEventKind.Deposited or RegistryEventKind.Withdrawn:
+                current = current with { Deposit = e.GetUInt256("newDeposit") };
+                break;
+            case RegistryEventKind.ChallengeFailed when current.Deposit is { } deposit:
+                current = current with { Deposit = deposit + e.GetUInt256("ownerReward") };
                 break;
         }
     }
@@ -503,8 +516,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
             while (reader.Read())
             {
                 var nodeId = new Bytes32((byte[])reader[0]);
-                _confirmed[nodeId] = new MirroredListing(
-                    nodeId,
+                _confirmed[nodeId] = new ConfirmedListing(
                     new Address((byte[])reader[1]),
                     (ListingStage)reader.GetInt64(2),
                     reader.IsDBNull(3) ? null : UInt256.Parse(reader.GetString(3)));
@@ -571,6 +583,16 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
         _listingWriter = null;
     }
 
+    /// <summary>A confirmed listing as the mirror keeps it; <see cref="MirroredListing"/> is built when asked for.</summary>
+    private readonly record struct ConfirmedListing(Address Owner, ListingStage Stage, UInt256? Deposit)
+    {
+        public bool IsTrusted => Stage is ListingStage.Listed or ListingStage.Exiting;
+
+        public static ConfirmedListing From(MirroredListing listing) => new(listing.Owner, listing.Stage, listing.Deposit);
+
+        public MirroredListing ToListing(Bytes32 nodeId) => new(nodeId, Owner, Stage, Deposit);
+    }
+
     /// <summary>
     /// The prepared statements of the listings and checkpoint tables, kept for the connection's life. Rows go in
     /// statements of several rows each: a catch-up writes every listing a range touched, and one statement per row
@@ -586,7 +608,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
         private readonly SqliteCommand?[] _deletes = new SqliteCommand?[RowCounts.Length];
         private SqliteCommand? _checkpoint;
 
-        public void Upsert(SqliteTransaction transaction, List<Bytes32> nodeIds, Dictionary<Bytes32, MirroredListing> listings)
+        public void Upsert(SqliteTransaction transaction, List<Bytes32> nodeIds, Dictionary<Bytes32, ConfirmedListing> listings)
         {
             var next = 0;
             for (var size = 0; size < RowCounts.Length; size++)

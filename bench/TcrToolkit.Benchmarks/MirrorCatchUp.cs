@@ -174,10 +174,15 @@ internal static class MirrorCatchUp
     private static async Task<object> StreamAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
     {
         await StreamOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
-        var pause = GC.GetTotalPauseDuration();
+        var (pause, allocated, collections) = (GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var (seconds, events) = await StreamOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
-        return new { seconds, events, cpuSeconds = CpuSince(cpu), gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
+        return new
+        {
+            seconds, events, cpuSeconds = CpuSince(cpu), gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds,
+            allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated, gen0Collections = GC.CollectionCount(0) - collections,
+            peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64,
+        };
     }
 
     private static async Task<(double Seconds, int Events)> StreamOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
@@ -213,10 +218,15 @@ internal static class MirrorCatchUp
     private static async Task<object> MirrorAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
     {
         await MirrorOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
-        var pause = GC.GetTotalPauseDuration();
+        var (pause, allocated, collections) = (GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var (seconds, trusted, coldStarts) = await MirrorOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
-        return new { seconds, trusted, coldStarts, cpuSeconds = CpuSince(cpu), gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds, peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64 };
+        return new
+        {
+            seconds, trusted, coldStarts, cpuSeconds = CpuSince(cpu), gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds,
+            allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated, gen0Collections = GC.CollectionCount(0) - collections,
+            peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64,
+        };
     }
 
     private static async Task<(double Seconds, int Trusted, int ColdStarts)> MirrorOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
@@ -250,7 +260,7 @@ internal static class MirrorCatchUp
             await using var mirror = RegistryMirror.Open(client, options);
             using var stop = new CancellationTokenSource();
             var run = mirror.RunAsync(stop.Token);
-            await mirror.WaitForCheckpointAsync(toBlock, TimeSpan.FromMilliseconds(1));
+            await mirror.WaitForCheckpointAsync(toBlock, TimeSpan.FromSeconds(1));
             var seconds = watch.Elapsed.TotalSeconds;
             await stop.CancelAsync();
             await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -70,6 +70,31 @@ public static class AbiCodec
         return values;
     }
 
+    /// <summary>
+    /// Checks that <paramref name="data"/> decodes as the tuple of <paramref name="types"/>, exactly as
+    /// <see cref="Decode(IReadOnlyList{AbiType}, ReadOnlySpan{byte})"/> would read it (word sizes, value ranges, offsets,
+    /// lengths, padding and the expansion bound), without building the values.
+    /// </summary>
+    /// <exception cref="AbiDecodingException">The data is malformed.</exception>
+    public static void Validate(IReadOnlyList<AbiType> types, ReadOnlySpan<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        var reader = new AbiReader(data);
+        var budget = new DecodeBudget(data.Length);
+        for (var i = 0; i < types.Count; i++)
+        {
+            Check(ref reader, types[i], budget);
+        }
+    }
+
+    /// <summary>Checks one value of <paramref name="type"/>, as <see cref="Read(ref AbiReader, AbiType)"/> reads it, without building it.</summary>
+    /// <exception cref="AbiDecodingException">The data is malformed.</exception>
+    public static void Validate(ref AbiReader reader, AbiType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        Check(ref reader, type, new DecodeBudget(reader.DataLength));
+    }
+
     /// <summary>Decodes data holding the values of a parameter list.</summary>
     /// <exception cref="AbiDecodingException">The data is malformed.</exception>
     public static IReadOnlyList<AbiValue> Decode(IReadOnlyList<AbiParameter> parameters, ReadOnlySpan<byte> data)
@@ -198,6 +223,96 @@ public static class AbiCodec
 
                     return AbiValue.OfType(type, members);
                 }
+        }
+    }
+
+    // The walk of Read without the values: the same reads, checks and budget, in the same order.
+    private static void Check(ref AbiReader reader, AbiType type, DecodeBudget budget)
+    {
+        budget.Spend(type.Kind is AbiTypeKind.Array ? 64 : 32, type, reader.Position);
+        switch (type.Kind)
+        {
+            case AbiTypeKind.UInt:
+                reader.ReadUInt(type.Size);
+                break;
+            case AbiTypeKind.Int:
+                reader.ReadInt(type.Size);
+                break;
+            case AbiTypeKind.Address:
+                reader.ReadAddress();
+                break;
+            case AbiTypeKind.Bool:
+                reader.ReadBool();
+                break;
+            case AbiTypeKind.FixedBytes:
+                reader.ReadFixedBytes(type.Size);
+                break;
+            case AbiTypeKind.Bytes:
+                {
+                    var position = reader.Position;
+                    budget.Spend(reader.ReadBytes().Length, type, position);
+                    break;
+                }
+
+            case AbiTypeKind.String:
+                {
+                    var position = reader.Position;
+                    budget.Spend(reader.ReadString().Length, type, position);
+                    break;
+                }
+
+            case AbiTypeKind.Array:
+                {
+                    var elements = reader.EnterArray(out var length, type.ElementType!.HeadSize, type.CanonicalName);
+                    if (type.ElementType.HeadSize == 0)
+                    {
+                        budget.Spend((long)length * 32, type, elements.Position - 32);
+                    }
+
+                    CheckItems(ref elements, type.ElementType, length, budget);
+                    break;
+                }
+
+            case AbiTypeKind.FixedArray:
+                if (type.IsDynamic)
+                {
+                    var elements = reader.EnterFixedArray(type.CanonicalName);
+                    CheckItems(ref elements, type.ElementType!, type.Size, budget);
+                }
+                else
+                {
+                    CheckItems(ref reader, type.ElementType!, type.Size, budget);
+                }
+
+                break;
+            default:
+                if (type.IsDynamic)
+                {
+                    var inner = reader.EnterTuple(type.CanonicalName);
+                    CheckMembers(ref inner, type, budget);
+                }
+                else
+                {
+                    CheckMembers(ref reader, type, budget);
+                }
+
+                break;
+        }
+    }
+
+    private static void CheckItems(ref AbiReader reader, AbiType elementType, int count, DecodeBudget budget)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Check(ref reader, elementType, budget);
+        }
+    }
+
+    private static void CheckMembers(ref AbiReader reader, AbiType tuple, DecodeBudget budget)
+    {
+        for (var i = 0; i < tuple.Components.Count; i++)
+        {
+            Check(ref reader, tuple.Components[i].Type, budget);
         }
     }
 

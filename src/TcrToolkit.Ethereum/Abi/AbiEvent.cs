@@ -90,21 +90,7 @@ public sealed class AbiEvent : AbiMember
     /// </exception>
     public DecodedEvent DecodeLog(IReadOnlyList<Bytes32> topics, ReadOnlySpan<byte> data)
     {
-        ArgumentNullException.ThrowIfNull(topics);
-        var expected = IndexedCount + (Anonymous ? 0 : 1);
-        if (topics.Count != expected)
-        {
-            throw new AbiDecodingException(
-                $"Log of {Signature} must have {expected} topics ({IndexedCount} indexed{(Anonymous ? "" : " plus the event topic")}); it has {topics.Count}.",
-                Signature, -1, null);
-        }
-
-        if (!Anonymous && topics[0] != Topic)
-        {
-            throw new AbiDecodingException(
-                $"Log topic 0 is {topics[0]}, not the topic {Topic} of {Signature}.", Signature, 0, null);
-        }
-
+        CheckTopicCount(topics);
         var dataValues = AbiCodec.Decode(_dataTypes, data);
         var arguments = new AbiEventArgument[Inputs.Count];
         var topicIndex = Anonymous ? 0 : 1;
@@ -142,6 +128,44 @@ public sealed class AbiEvent : AbiMember
         }
 
         return new DecodedEvent(this, arguments);
+    }
+
+    /// <summary>
+    /// Checks that a log decodes as this event, with the same checks as <see cref="DecodeLog"/> (topic count, first
+    /// topic, each indexed value's encoding, the data's words, offsets and lengths), without building the arguments.
+    /// </summary>
+    /// <exception cref="AbiDecodingException">The log does not decode as this event.</exception>
+    public void ValidateLog(IReadOnlyList<Bytes32> topics, ReadOnlySpan<byte> data)
+    {
+        CheckTopicCount(topics);
+        AbiCodec.Validate(_dataTypes, data);
+        var topicIndex = Anonymous ? 0 : 1;
+        for (var i = 0; i < Inputs.Count; i++)
+        {
+            var parameter = Inputs[i];
+            if (!parameter.Indexed)
+            {
+                continue;
+            }
+
+            if (!IsHashedInTopic(parameter.Type))
+            {
+                var topic = topics[topicIndex];
+                try
+                {
+                    var reader = new AbiReader(topic.AsSpan());
+                    AbiCodec.Validate(ref reader, parameter.Type);
+                }
+                catch (AbiDecodingException ex)
+                {
+                    throw new AbiDecodingException(
+                        $"Log topic {topicIndex} ({parameter}) of {Signature} is not a valid {parameter.Type}: {ex.Message}",
+                        parameter.Type.CanonicalName, topicIndex, ex);
+                }
+            }
+
+            topicIndex++;
+        }
     }
 
     /// <summary>
@@ -190,6 +214,24 @@ public sealed class AbiEvent : AbiMember
         }
 
         return new LogTopicFilter(topics);
+    }
+
+    private void CheckTopicCount(IReadOnlyList<Bytes32> topics)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        var expected = IndexedCount + (Anonymous ? 0 : 1);
+        if (topics.Count != expected)
+        {
+            throw new AbiDecodingException(
+                $"Log of {Signature} must have {expected} topics ({IndexedCount} indexed{(Anonymous ? "" : " plus the event topic")}); it has {topics.Count}.",
+                Signature, -1, null);
+        }
+
+        if (!Anonymous && topics[0] != Topic)
+        {
+            throw new AbiDecodingException(
+                $"Log topic 0 is {topics[0]}, not the topic {Topic} of {Signature}.", Signature, 0, null);
+        }
     }
 
     /// <summary>Whether an indexed parameter of this type is stored as a hash: <c>bytes</c>, <c>string</c>, arrays and tuples.</summary>

@@ -138,7 +138,11 @@ public static class EthCalls
             "eth_getLogs",
             w => filter.WriteTo(w, includeRange: true),
             e => SelectLogs(e, select),
-            () => new RpcStreamedArray<Log, T>(Log.TryRead, select),
+            () =>
+            {
+                var repeats = new LogRepeats();
+                return new RpcStreamedArray<Log, T>((ref Utf8JsonReader reader, out Log? log) => Log.TryRead(ref reader, out log, repeats), select);
+            },
             isReadOnly: true);
     }
 

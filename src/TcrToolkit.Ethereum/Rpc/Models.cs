@@ -254,7 +254,14 @@ public sealed record Log
     /// <c>false</c> when the reader's data ends inside the object (the caller rewinds and reads again with more).
     /// </summary>
     /// <exception cref="FormatException">A member has the wrong shape, or a required one is missing.</exception>
-    internal static bool TryRead(ref Utf8JsonReader reader, out Log? log)
+    internal static bool TryRead(ref Utf8JsonReader reader, out Log? log) => TryRead(ref reader, out log, null);
+
+    /// <summary>
+    /// Reads one log object as <see cref="TryRead(ref Utf8JsonReader, out Log?)"/> does; <paramref name="repeats"/>
+    /// remembers the last address, block hash and transaction hash read, whose text the next logs of an answer mostly
+    /// repeat, so that a repeat is compared rather than decoded again.
+    /// </summary>
+    internal static bool TryRead(ref Utf8JsonReader reader, out Log? log, LogRepeats? repeats)
     {
         log = null;
         Address? address = null;
@@ -297,7 +304,7 @@ public sealed record Log
             var isNull = reader.TokenType == JsonTokenType.Null;
             if (name.SequenceEqual("address"u8))
             {
-                address = RpcJson.Address(RpcJson.Utf8(ref reader));
+                address = repeats is null ? RpcJson.Address(RpcJson.Utf8(ref reader)) : repeats.Address(RpcJson.Utf8(ref reader));
             }
             else if (name.SequenceEqual("topics"u8))
             {
@@ -351,11 +358,11 @@ public sealed record Log
             }
             else if (name.SequenceEqual("blockHash"u8))
             {
-                blockHash = RpcJson.Bytes32(RpcJson.Utf8(ref reader));
+                blockHash = repeats is null ? RpcJson.Bytes32(RpcJson.Utf8(ref reader)) : repeats.BlockHash.Read(RpcJson.Utf8(ref reader));
             }
             else if (name.SequenceEqual("transactionHash"u8))
             {
-                transactionHash = RpcJson.Bytes32(RpcJson.Utf8(ref reader));
+                transactionHash = repeats is null ? RpcJson.Bytes32(RpcJson.Utf8(ref reader)) : repeats.TransactionHash.Read(RpcJson.Utf8(ref reader));
             }
             else if (name.SequenceEqual("transactionIndex"u8))
             {
@@ -403,6 +410,57 @@ public sealed record Log
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(BlockHash, TransactionHash, LogIndex, Removed);
+}
+
+/// <summary>
+/// The last address, block hash and transaction hash read from one answer's logs: logs come grouped by block and
+/// transaction, from a few contracts, so most repeat the previous log's text, and comparing 66 bytes costs less than
+/// decoding them. One answer is read by one thread at a time.
+/// </summary>
+internal sealed class LogRepeats
+{
+    private readonly byte[] _addressText = new byte[Ethereum.Address.TextLength];
+    private Address _address;
+    private bool _hasAddress;
+
+    public RepeatedBytes32 BlockHash { get; } = new();
+
+    public RepeatedBytes32 TransactionHash { get; } = new();
+
+    public Address Address(ReadOnlySpan<byte> text)
+    {
+        if (_hasAddress && text.SequenceEqual(_addressText))
+        {
+            return _address;
+        }
+
+        var address = RpcJson.Address(text);
+        text.CopyTo(_addressText);
+        (_address, _hasAddress) = (address, true);
+        return address;
+    }
+
+    /// <summary>The last 32-byte value read from one member, and its text.</summary>
+    internal sealed class RepeatedBytes32
+    {
+        private readonly byte[] _text = new byte[2 + (2 * Bytes32.Size)];
+        private Bytes32 _value;
+        private bool _hasValue;
+
+        public Bytes32 Read(ReadOnlySpan<byte> text)
+        {
+            if (_hasValue && text.SequenceEqual(_text))
+            {
+                return _value;
+            }
+
+            // Decoded first: text of any other length throws here, so only valid text is remembered.
+            var value = RpcJson.Bytes32(text);
+            text.CopyTo(_text);
+            (_value, _hasValue) = (value, true);
+            return value;
+        }
+    }
 }
 
 /// <summary>

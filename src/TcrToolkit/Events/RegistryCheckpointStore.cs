@@ -41,10 +41,11 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
 {
     private readonly Lock _lock = new();
     private readonly SortedDictionary<ulong, Bytes32> _blocks = [];
-    private readonly Dictionary<RegistryEventId, Log> _events = [];
-    // The ids of _events by block, so that moving the checkpoint forgets whole blocks without scanning every event.
-    private readonly SortedDictionary<ulong, List<RegistryEventId>> _eventsByBlock = [];
-    private (ulong Number, Bytes32 Hash, List<RegistryEventId> Ids)? _lastBlock;
+    // The delivered logs by block number, each list in log index order. A number holds the logs of every hash delivered
+    // at it (a reorganisation) until the checkpoint moves: moving it forgets whole blocks, and an event's identity is
+    // found in its block's list rather than in one map of every event.
+    private readonly SortedDictionary<ulong, List<Log>> _eventsByBlock = [];
+    private (ulong Number, Bytes32 Hash, List<Log> Logs)? _lastBlock;
     private RegistryCheckpoint? _checkpoint;
 
     /// <inheritdoc/>
@@ -56,7 +57,7 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
                 ? new RegistryStreamState(
                     checkpoint,
                     [.. _blocks.Select(b => new RegistryCheckpoint(b.Key, b.Value))],
-                    [.. _events.Values.OrderBy(l => l.BlockNumber).ThenBy(l => l.LogIndex)])
+                    [.. _eventsByBlock.Values.SelectMany(logs => logs)])
                 : null;
         }
     }
@@ -65,9 +66,10 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
     public void SaveDelivered(RegistryEvent registryEvent)
     {
         ArgumentNullException.ThrowIfNull(registryEvent);
+        var log = registryEvent.Log;
         lock (_lock)
         {
-            var (number, hash) = (registryEvent.Log.BlockNumber, registryEvent.Log.BlockHash);
+            var (number, hash) = (log.BlockNumber, log.BlockHash);
             if (_lastBlock is not { } last || last.Number != number || last.Hash != hash)
             {
                 // Events come block by block: the sorted maps are looked up once per block, not once per event.
@@ -80,13 +82,22 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
                 _lastBlock = last = (number, hash, list);
             }
 
-            if (_events.TryAdd(registryEvent.Id, registryEvent.Log))
+            var logs = last.Logs;
+            if (logs.Count == 0 || logs[^1].LogIndex < log.LogIndex)
             {
-                last.Ids.Add(registryEvent.Id);
+                // In order, as a stream delivers: nothing at this index yet.
+                logs.Add(log);
+                return;
+            }
+
+            var at = IndexOf(logs, hash, log.LogIndex, out var insertAt);
+            if (at >= 0)
+            {
+                logs[at] = log;
             }
             else
             {
-                _events[registryEvent.Id] = registryEvent.Log;
+                logs.Insert(insertAt, log);
             }
         }
     }
@@ -95,9 +106,13 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
     public void SaveRetracted(RegistryEvent registryEvent)
     {
         ArgumentNullException.ThrowIfNull(registryEvent);
+        var log = registryEvent.Log;
         lock (_lock)
         {
-            _events.Remove(registryEvent.Id);
+            if (_eventsByBlock.TryGetValue(log.BlockNumber, out var logs) && IndexOf(logs, log.BlockHash, log.LogIndex, out _) is var at and >= 0)
+            {
+                logs.RemoveAt(at);
+            }
         }
     }
 
@@ -116,14 +131,38 @@ public sealed class InMemoryRegistryCheckpointStore : IRegistryCheckpointStore
             _blocks[checkpoint.BlockNumber] = checkpoint.BlockHash;
             foreach (var number in _eventsByBlock.Keys.Where(n => n > checkpoint.BlockNumber || n < keepFrom).ToList())
             {
-                foreach (var id in _eventsByBlock[number])
-                {
-                    _events.Remove(id);
-                }
-
                 _eventsByBlock.Remove(number);
             }
         }
+    }
+
+    /// <summary>
+    /// The position of the log with <paramref name="hash"/> and <paramref name="logIndex"/> in a block's list, or -1;
+    /// <paramref name="insertAt"/> is where such a log goes to keep the list in log index order.
+    /// </summary>
+    private static int IndexOf(List<Log> logs, Bytes32 hash, ulong logIndex, out int insertAt)
+    {
+        insertAt = logs.Count;
+        for (var i = logs.Count - 1; i >= 0; i--)
+        {
+            var index = logs[i].LogIndex;
+            if (index < logIndex)
+            {
+                break;
+            }
+
+            if (index == logIndex && logs[i].BlockHash == hash)
+            {
+                return i;
+            }
+
+            if (index > logIndex)
+            {
+                insertAt = i;
+            }
+        }
+
+        return -1;
     }
 }
 

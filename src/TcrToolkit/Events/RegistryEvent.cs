@@ -75,21 +75,27 @@ public sealed record RegistryEvent
     private readonly AbiEvent _event;
     private DecodedEvent? _arguments;
 
-    private RegistryEvent(RegistryEventKind kind, DecodedEvent arguments, Log log)
+    private RegistryEvent(EventShape shape, Log log)
     {
-        Kind = kind;
-        _event = arguments.Event;
+        Kind = shape.Kind;
+        _event = shape.Event;
         Log = log;
-        // Read once here: followers ask for them on every event. The decoded arguments are not kept: a stream holds
-        // its recent events for retractions, and they are most of an event's size. Read again on demand.
-        NodeId = kind == RegistryEventKind.ParameterSet ? Bytes32.Zero : arguments.Arguments[0].Value.AsBytes32();
-        foreach (var argument in arguments.Arguments)
+        // Read once here from the topics, where the registry indexes them: followers ask for them on every event. The
+        // arguments are not decoded: a stream holds its recent events for retractions, and they would be most of an
+        // event's size. Decoded on demand.
+        NodeId = shape.NodeIdTopic switch
         {
-            if (argument.Name == "owner")
-            {
-                Owner = argument.Value.AsAddress();
-                break;
-            }
+            > 0 => log.Topics[shape.NodeIdTopic],
+            0 => Bytes32.Zero,
+            _ => Arguments.Arguments[0].Value.AsBytes32(),
+        };
+        if (shape.OwnerTopic > 0)
+        {
+            Owner = new Address(log.Topics[shape.OwnerTopic].AsSpan()[12..]);
+        }
+        else if (shape.OwnerTopic < 0)
+        {
+            Owner = Arguments["owner"].AsAddress();
         }
     }
 
@@ -121,13 +127,21 @@ public sealed record RegistryEvent
     public static RegistryEvent? TryDecode(Log log)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var decoded = RegistryAbi.Abi.DecodeLog(log.Topics, log.Data.Span);
-        if (decoded is null || !Enum.TryParse<RegistryEventKind>(decoded.Name, out var kind))
+        if (log.Topics.Count == 0 || !Shapes.TryGetValue(log.Topics[0], out var shape))
         {
             return null;
         }
 
-        return new RegistryEvent(kind, decoded, log);
+        if (shape is null)
+        {
+            // Another event of the registry's ABI: decoded only to refuse a malformed one, as it is not followed.
+            RegistryAbi.Abi.DecodeLog(log.Topics, log.Data.Span);
+            return null;
+        }
+
+        // Every check of a full decode, without building the argument values.
+        shape.Event.ValidateLog(log.Topics, log.Data.Span);
+        return new RegistryEvent(shape, log);
     }
 
     /// <summary>
@@ -153,6 +167,29 @@ public sealed record RegistryEvent
         return Arguments[name].AsUInt256();
     }
 
+    /// <summary>The registry ABI's events by topic: the followed ones with where their node id and owner sit, the others <c>null</c>.</summary>
+    private static Dictionary<Bytes32, EventShape?> Shapes => LazyShapes.Value;
+
+    private static readonly Lazy<Dictionary<Bytes32, EventShape?>> LazyShapes = new(() =>
+    {
+        var shapes = new Dictionary<Bytes32, EventShape?>();
+        foreach (var abiEvent in RegistryAbi.Abi.Events)
+        {
+            if (!abiEvent.Anonymous)
+            {
+                shapes[abiEvent.Topic] = null;
+            }
+        }
+
+        var followed = RegistryAbi.FollowedEvents;
+        for (var i = 0; i < followed.Count; i++)
+        {
+            shapes[followed[i].Topic] = EventShape.Of((RegistryEventKind)i, followed[i]);
+        }
+
+        return shapes;
+    });
+
     /// <summary>Two events are equal when they are the same log of the same kind.</summary>
     public bool Equals(RegistryEvent? other) => other is not null && Kind == other.Kind && Log.Equals(other.Log);
 
@@ -161,6 +198,40 @@ public sealed record RegistryEvent
 
     /// <inheritdoc/>
     public override string ToString() => $"{Arguments} at {Block} #{Log.LogIndex}";
+
+    /// <summary>
+    /// A followed event and the topics its node id and owner are read from: a topic index, 0 when the event has none,
+    /// or -1 when the value is not a topic and is decoded from the arguments.
+    /// </summary>
+    private sealed record EventShape(RegistryEventKind Kind, AbiEvent Event, int NodeIdTopic, int OwnerTopic)
+    {
+        public static EventShape Of(RegistryEventKind kind, AbiEvent abiEvent)
+        {
+            var nodeIdTopic = kind == RegistryEventKind.ParameterSet ? 0 : -1;
+            var ownerTopic = 0;
+            var topic = 1;
+            for (var i = 0; i < abiEvent.Inputs.Count; i++)
+            {
+                var input = abiEvent.Inputs[i];
+                if (i == 0 && nodeIdTopic < 0 && input.Indexed && input.Type.CanonicalName == "bytes32")
+                {
+                    nodeIdTopic = topic;
+                }
+
+                if (input.Name == "owner" && ownerTopic == 0)
+                {
+                    ownerTopic = input.Indexed && input.Type.Kind == AbiTypeKind.Address ? topic : -1;
+                }
+
+                if (input.Indexed)
+                {
+                    topic++;
+                }
+            }
+
+            return new EventShape(kind, abiEvent, nodeIdTopic, ownerTopic);
+        }
+    }
 }
 
 /// <summary>What a <see cref="RegistryUpdate"/> reports.</summary>

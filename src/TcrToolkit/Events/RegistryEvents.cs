@@ -597,11 +597,10 @@ public sealed class RegistryEvents : IAsyncDisposable
         public IReadOnlyList<BlockEvents> Blocks { get; init; } = [];
     }
 
-    /// <summary>A remembered block and the events delivered from it.</summary>
+    /// <summary>A remembered block and the events delivered from it, in log index order (the order of delivery).</summary>
     private sealed class RecentBlock(RegistryCheckpoint block)
     {
         private readonly List<RegistryEvent> _events = [];
-        private readonly HashSet<ulong> _logIndexes = [];
 
         public RegistryCheckpoint Block { get; } = block;
 
@@ -611,20 +610,55 @@ public sealed class RegistryEvents : IAsyncDisposable
 
         public List<RegistryEvent> Events => _events;
 
-        public bool Contains(ulong logIndex) => _logIndexes.Contains(logIndex);
+        public bool Contains(ulong logIndex) => IndexOf(logIndex, out _) >= 0;
 
         public void Add(RegistryEvent e)
         {
-            if (_logIndexes.Add(e.Log.LogIndex))
+            var logIndex = e.Log.LogIndex;
+            if (_events.Count == 0 || _events[^1].Log.LogIndex < logIndex)
             {
                 _events.Add(e);
+            }
+            else if (IndexOf(logIndex, out var insertAt) < 0)
+            {
+                _events.Insert(insertAt, e);
             }
         }
 
         public void Remove(RegistryEvent e)
         {
-            _logIndexes.Remove(e.Log.LogIndex);
-            _events.Remove(e);
+            if (IndexOf(e.Log.LogIndex, out _) is var at and >= 0 && _events[at].Equals(e))
+            {
+                _events.RemoveAt(at);
+            }
+        }
+
+        /// <summary>The position of the event at <paramref name="logIndex"/>, or -1 and where it would go.</summary>
+        private int IndexOf(ulong logIndex, out int insertAt)
+        {
+            int low = 0, high = _events.Count - 1;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) >> 1);
+                var found = _events[middle].Log.LogIndex;
+                if (found == logIndex)
+                {
+                    insertAt = middle;
+                    return middle;
+                }
+
+                if (found < logIndex)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            insertAt = low;
+            return -1;
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Rpc;
@@ -107,13 +109,17 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     private readonly RegistryMirrorOptions _options;
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
-    private readonly Dictionary<Bytes32, MirroredListing> _confirmed = new();
+    // Values without references: a catch-up rewrites a listing per event, and neither allocates for it nor gives the
+    // collector a pointer into the young generation to trace from this long-lived table.
+    private readonly Dictionary<Bytes32, ConfirmedListing> _confirmed = new();
     private readonly List<RegistryEvent> _pending = [];
     private readonly Dictionary<Bytes32, ulong> _holds = new();
     private readonly List<RegistryCheckpoint> _progress = [];
     private readonly ConcurrentDictionary<Bytes32, byte> _trusted = new();
     private RegistryCheckpoint? _checkpoint;
     private RegistryCheckpoint? _seen;
+    private ListingWriter? _listingWriter;
+    private TaskCompletionSource _checkpointMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RegistryMirror(IRegistryChain chain, IRegistrySnapshotReader reader, RegistryMirrorOptions options, SqliteConnection connection)
     {
@@ -210,7 +216,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     {
         lock (_lock)
         {
-            return _confirmed.GetValueOrDefault(nodeId);
+            return _confirmed.TryGetValue(nodeId, out var listing) ? listing.ToListing(nodeId) : null;
         }
     }
 
@@ -247,11 +253,24 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Waits until the confirmed state reaches <paramref name="blockNumber"/> (tests and tools).</summary>
+    /// <remarks>The wait ends as soon as the checkpoint moves there; <paramref name="pollInterval"/> bounds each wait between checks.</remarks>
     public async Task WaitForCheckpointAsync(ulong blockNumber, TimeSpan pollInterval, CancellationToken cancellationToken = default)
     {
-        while (Checkpoint is not { } c || c.BlockNumber < blockNumber)
+        while (true)
         {
-            await Task.Delay(pollInterval, _options.Stream.TimeProvider, cancellationToken).ConfigureAwait(false);
+            Task moved;
+            lock (_lock)
+            {
+                if (_checkpoint is { } c && c.BlockNumber >= blockNumber)
+                {
+                    return;
+                }
+
+                moved = _checkpointMoved.Task;
+            }
+
+            await moved.WaitAsync(pollInterval, _options.Stream.TimeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -259,6 +278,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         await _chain.DisposeAsync().ConfigureAwait(false);
+        DisposeCommands();
         _connection.Dispose();
     }
 
@@ -266,6 +286,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
     public void Dispose()
     {
         _chain.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        DisposeCommands();
         _connection.Dispose();
     }
 
@@ -295,7 +316,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
                 _confirmed.Clear();
                 foreach (var listing in listed)
                 {
-                    _confirmed[listing.NodeId] = listing;
+                    _confirmed[listing.NodeId] = ConfirmedListing.From(listing);
                 }
 
                 _pending.Clear();
@@ -304,6 +325,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
                 _checkpoint = checkpoint;
                 _seen = checkpoint;
                 SaveAll();
+                SignalCheckpointMoved();
                 RefreshAll();
                 ColdStarts++;
             }
@@ -383,9 +405,10 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
         var checkpoint = _progress[index];
         _progress.RemoveRange(0, index);
         var touched = new HashSet<Bytes32>();
-        var confirmedCount = _pending.TakeWhile(e => e.Block.BlockNumber <= checkpoint.BlockNumber).Count();
-        foreach (var e in _pending.Take(confirmedCount))
+        var confirmedCount = 0;
+        while (confirmedCount < _pending.Count && _pending[confirmedCount].Log.BlockNumber <= checkpoint.BlockNumber)
         {
+            var e = _pending[confirmedCount++];
             Fold(e);
             touched.Add(e.NodeId);
         }
@@ -402,6 +425,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
 
         _checkpoint = checkpoint;
         Save(touched, checkpoint);
+        SignalCheckpointMoved();
         foreach (var nodeId in touched)
         {
             Refresh(nodeId);
@@ -410,26 +434,35 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
 
     private void Fold(RegistryEvent e)
     {
-        var current = _confirmed.GetValueOrDefault(e.NodeId);
         switch (e.Kind)
         {
             case RegistryEventKind.Applied:
-                _confirmed[e.NodeId] = new MirroredListing(e.NodeId, e.Owner!.Value, ListingStage.Applied, e.GetUInt256("deposit"));
-                break;
+                _confirmed[e.NodeId] = new ConfirmedListing(e.Owner!.Value, ListingStage.Applied, e.GetUInt256("deposit"));
+                return;
             case RegistryEventKind.Listed:
-                _confirmed[e.NodeId] = new MirroredListing(e.NodeId, e.Owner!.Value, ListingStage.Listed, e.GetUInt256("deposit"));
-                break;
-            case RegistryEventKind.ExitStarted when current is not null:
-                _confirmed[e.NodeId] = current with { Stage = ListingStage.Exiting };
-                break;
-            case RegistryEventKind.Deposited or RegistryEventKind.Withdrawn when current is not null:
-                _confirmed[e.NodeId] = current with { Deposit = e.GetUInt256("newDeposit") };
-                break;
-            case RegistryEventKind.ChallengeFailed when current?.Deposit is { } deposit:
-                _confirmed[e.NodeId] = current with { Deposit = deposit + e.GetUInt256("ownerReward") };
-                break;
+                _confirmed[e.NodeId] = new ConfirmedListing(e.Owner!.Value, ListingStage.Listed, e.GetUInt256("deposit"));
+                return;
             case var kind when IsRemoval(kind):
                 _confirmed.Remove(e.NodeId);
+                return;
+        }
+
+        ref var current = ref CollectionsMarshal.GetValueRefOrNullRef(_confirmed, e.NodeId);
+        if (Unsafe.IsNullRef(ref current))
+        {
+            return;
+        }
+
+        switch (e.Kind)
+        {
+            case RegistryEventKind.ExitStarted:
+                current = current with { Stage = ListingStage.Exiting };
+                break;
+            case RegistryEventKind.Deposited or RegistryEventKind.Withdrawn:
+                current = current with { Deposit = e.GetUInt256("newDeposit") };
+                break;
+            case RegistryEventKind.ChallengeFailed when current.Deposit is { } deposit:
+                current = current with { Deposit = deposit + e.GetUInt256("ownerReward") };
                 break;
         }
     }
@@ -483,8 +516,7 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
             while (reader.Read())
             {
                 var nodeId = new Bytes32((byte[])reader[0]);
-                _confirmed[nodeId] = new MirroredListing(
-                    nodeId,
+                _confirmed[nodeId] = new ConfirmedListing(
                     new Address((byte[])reader[1]),
                     (ListingStage)reader.GetInt64(2),
                     reader.IsDBNull(3) ? null : UInt256.Parse(reader.GetString(3)));
@@ -519,48 +551,161 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
 
     private void WriteListings(SqliteTransaction transaction, IEnumerable<Bytes32> nodeIds)
     {
-        using var upsert = _connection.CreateCommand();
-        upsert.Transaction = transaction;
-        upsert.CommandText = "INSERT OR REPLACE INTO listings (node_id, owner, stage, deposit) VALUES ($node, $owner, $stage, $deposit)";
-        var node = upsert.Parameters.Add("$node", SqliteType.Blob);
-        var owner = upsert.Parameters.Add("$owner", SqliteType.Blob);
-        var stage = upsert.Parameters.Add("$stage", SqliteType.Integer);
-        var deposit = upsert.Parameters.Add("$deposit", SqliteType.Text);
-        using var delete = _connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM listings WHERE node_id = $node";
-        var deleted = delete.Parameters.Add("$node", SqliteType.Blob);
-        upsert.Prepare();
-        delete.Prepare();
+        var upserts = new List<Bytes32>();
+        var deletes = new List<Bytes32>();
         foreach (var nodeId in nodeIds)
         {
-            if (_confirmed.TryGetValue(nodeId, out var listing))
-            {
-                node.Value = nodeId.ToArray();
-                owner.Value = listing.Owner.ToArray();
-                stage.Value = (long)listing.Stage;
-                deposit.Value = listing.Deposit?.ToString() is { } text ? text : DBNull.Value;
-                upsert.ExecuteNonQuery();
-            }
-            else
-            {
-                deleted.Value = nodeId.ToArray();
-                delete.ExecuteNonQuery();
-            }
+            (_confirmed.ContainsKey(nodeId) ? upserts : deletes).Add(nodeId);
         }
+
+        _listingWriter ??= new ListingWriter(_connection);
+        _listingWriter.Upsert(transaction, upserts, _confirmed);
+        _listingWriter.Delete(transaction, deletes);
     }
 
     private void WriteCheckpoint(SqliteTransaction transaction, RegistryCheckpoint checkpoint)
     {
-        using var update = _connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = """
-            INSERT INTO mirror_checkpoint (id, number, hash) VALUES (1, $number, $hash)
-                ON CONFLICT (id) DO UPDATE SET number = excluded.number, hash = excluded.hash
-            """;
-        update.Parameters.AddWithValue("$number", (long)checkpoint.BlockNumber);
-        update.Parameters.AddWithValue("$hash", checkpoint.BlockHash.ToArray());
-        update.ExecuteNonQuery();
+        _listingWriter ??= new ListingWriter(_connection);
+        _listingWriter.WriteCheckpoint(transaction, checkpoint);
+    }
+
+    /// <summary>Wakes the waits for the checkpoint; called under the lock.</summary>
+    private void SignalCheckpointMoved()
+    {
+        var moved = _checkpointMoved;
+        _checkpointMoved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        moved.TrySetResult();
+    }
+
+    private void DisposeCommands()
+    {
+        _listingWriter?.Dispose();
+        _listingWriter = null;
+    }
+
+    /// <summary>A confirmed listing as the mirror keeps it; <see cref="MirroredListing"/> is built when asked for.</summary>
+    private readonly record struct ConfirmedListing(Address Owner, ListingStage Stage, UInt256? Deposit)
+    {
+        public bool IsTrusted => Stage is ListingStage.Listed or ListingStage.Exiting;
+
+        public static ConfirmedListing From(MirroredListing listing) => new(listing.Owner, listing.Stage, listing.Deposit);
+
+        public MirroredListing ToListing(Bytes32 nodeId) => new(nodeId, Owner, Stage, Deposit);
+    }
+
+    /// <summary>
+    /// The prepared statements of the listings and checkpoint tables, kept for the connection's life. Rows go in
+    /// statements of several rows each: a catch-up writes every listing a range touched, and one statement per row
+    /// spent more time in the statement calls than in SQLite.
+    /// </summary>
+    private sealed class ListingWriter(SqliteConnection connection) : IDisposable
+    {
+        // Row counts of the multi-row statements, largest first; the last is one row, for whatever remains. Not more: the
+        // provider binds each parameter by name, and SQLite finds a name by a scan of the statement's parameters.
+        private static readonly int[] RowCounts = [16, 4, 1];
+
+        private readonly SqliteCommand?[] _upserts = new SqliteCommand?[RowCounts.Length];
+        private readonly SqliteCommand?[] _deletes = new SqliteCommand?[RowCounts.Length];
+        private SqliteCommand? _checkpoint;
+
+        public void Upsert(SqliteTransaction transaction, List<Bytes32> nodeIds, Dictionary<Bytes32, ConfirmedListing> listings)
+        {
+            var next = 0;
+            for (var size = 0; size < RowCounts.Length; size++)
+            {
+                var rows = RowCounts[size];
+                for (; next + rows <= nodeIds.Count; next += rows)
+                {
+                    var command = _upserts[size] ??= Create(
+                        "INSERT OR REPLACE INTO listings (node_id, owner, stage, deposit) VALUES " +
+                        string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($node{i}, $owner{i}, $stage{i}, $deposit{i})")),
+                        rows,
+                        static (parameters, i) =>
+                        {
+                            parameters.Add($"$node{i}", SqliteType.Blob);
+                            parameters.Add($"$owner{i}", SqliteType.Blob);
+                            parameters.Add($"$stage{i}", SqliteType.Integer);
+                            parameters.Add($"$deposit{i}", SqliteType.Text);
+                        });
+                    command.Transaction = transaction;
+                    var parameters = command.Parameters;
+                    for (var i = 0; i < rows; i++)
+                    {
+                        var nodeId = nodeIds[next + i];
+                        var listing = listings[nodeId];
+                        parameters[4 * i].Value = nodeId.ToArray();
+                        parameters[(4 * i) + 1].Value = listing.Owner.ToArray();
+                        parameters[(4 * i) + 2].Value = (long)listing.Stage;
+                        parameters[(4 * i) + 3].Value = listing.Deposit?.ToString() is { } text ? text : DBNull.Value;
+                    }
+
+                    command.ExecuteNonQuery();
+                }
+            }
+        }
+
+        public void Delete(SqliteTransaction transaction, List<Bytes32> nodeIds)
+        {
+            var next = 0;
+            for (var size = 0; size < RowCounts.Length; size++)
+            {
+                var rows = RowCounts[size];
+                for (; next + rows <= nodeIds.Count; next += rows)
+                {
+                    var command = _deletes[size] ??= Create(
+                        "DELETE FROM listings WHERE node_id IN (" + string.Join(", ", Enumerable.Range(0, rows).Select(i => $"$node{i}")) + ")",
+                        rows,
+                        static (parameters, i) => parameters.Add($"$node{i}", SqliteType.Blob));
+                    command.Transaction = transaction;
+                    for (var i = 0; i < rows; i++)
+                    {
+                        command.Parameters[i].Value = nodeIds[next + i].ToArray();
+                    }
+
+                    command.ExecuteNonQuery();
+                }
+            }
+        }
+
+        public void WriteCheckpoint(SqliteTransaction transaction, RegistryCheckpoint checkpoint)
+        {
+            var command = _checkpoint ??= Create(
+                """
+                INSERT INTO mirror_checkpoint (id, number, hash) VALUES (1, $number, $hash)
+                    ON CONFLICT (id) DO UPDATE SET number = excluded.number, hash = excluded.hash
+                """,
+                1,
+                static (parameters, _) =>
+                {
+                    parameters.Add("$number", SqliteType.Integer);
+                    parameters.Add("$hash", SqliteType.Blob);
+                });
+            command.Transaction = transaction;
+            command.Parameters[0].Value = (long)checkpoint.BlockNumber;
+            command.Parameters[1].Value = checkpoint.BlockHash.ToArray();
+            command.ExecuteNonQuery();
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _upserts.Concat(_deletes).Append(_checkpoint))
+            {
+                command?.Dispose();
+            }
+        }
+
+        private SqliteCommand Create(string sql, int rows, Action<SqliteParameterCollection, int> addRow)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; i < rows; i++)
+            {
+                addRow(command.Parameters, i);
+            }
+
+            command.Prepare();
+            return command;
+        }
     }
 
     /// <summary>A change already confirmed was retracted: the reorganisation was deeper than the depth.</summary>

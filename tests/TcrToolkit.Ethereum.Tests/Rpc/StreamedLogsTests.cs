@@ -64,6 +64,46 @@ public sealed class StreamedLogsTests
         logs[39].Data.Length.Should().Be(32 + 39);
     }
 
+    private static string RepeatingLogJson(int i, string blockHash, string transactionHash, string address) => $$"""
+        {"address":"{{address}}","topics":["{{Hash($"topic {i}")}}"],"data":"0x",
+         "blockNumber":"0x1","blockHash":"{{blockHash}}","transactionHash":"{{transactionHash}}",
+         "transactionIndex":"0x0","logIndex":"0x{{i:x}}","removed":false}
+        """;
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(1 << 20)]
+    public async Task GetLogsAsync_RepeatedAndAlternatingHashes_GivesTheLogsOfTheWholeDocument(int chunk)
+    {
+        // Runs of the same block and transaction hash, a return to an earlier one, and the same value in upper case.
+        string[] blocks = [Hash("block a"), Hash("block b")];
+        string[] addresses = ["0x5fbdb2315678afecb367f032d93f642f64180aa3", "0x5FBDB2315678AFECB367F032D93F642F64180AA3", "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"];
+        var body = Response(Enumerable.Range(0, 30).Select(i => RepeatingLogJson(
+            i,
+            i % 10 == 9 ? blocks[i / 10 % 2].ToUpperInvariant().Replace("0X", "0x") : blocks[i / 10 % 2],
+            Hash($"tx {i / 4 % 3}"),
+            addresses[i % 7 % 3])));
+        await using var client = Answering(body, chunk);
+
+        var logs = await client.GetLogsAsync(Filter);
+
+        logs.Should().Equal(ParseWhole(body));
+        logs.Select(l => l.BlockHash.ToString()).Distinct().Should().HaveCount(2);
+        logs.Select(l => l.Address).Distinct().Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task GetLogsAsync_MalformedHashAfterAValidOne_ThrowsProtocolError()
+    {
+        var valid = RepeatingLogJson(0, Hash("block a"), Hash("tx"), "0x5fbdb2315678afecb367f032d93f642f64180aa3");
+        var truncated = RepeatingLogJson(1, Hash("block a")[..^2], Hash("tx"), "0x5fbdb2315678afecb367f032d93f642f64180aa3");
+        await using var client = Answering(Response([valid, truncated]), 1 << 20);
+
+        var act = () => client.GetLogsAsync(Filter);
+
+        await act.Should().ThrowAsync<RpcProtocolException>();
+    }
+
     [Fact]
     public async Task GetLogsAsync_LogLargerThanTheReadBuffer_IsReadWhole()
     {

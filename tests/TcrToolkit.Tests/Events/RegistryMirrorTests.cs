@@ -93,6 +93,49 @@ public sealed class RegistryMirrorTests : IDisposable
         reopened.GetListing(ScriptedChain.NodeId(2))!.Deposit.Should().Be((UInt256)100UL);
     }
 
+    [Fact]
+    public async Task Open_AfterManyListingsChangeInOneBlock_ReadsEveryRowBackFromTheFile()
+    {
+        // 75 listed and 11 of them exited in one block each: more rows than one multi-row statement holds, and a remainder.
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        await using (var mirror = Open(chain, 0))
+        {
+            using var stop = new CancellationTokenSource();
+            var run = mirror.RunAsync(stop.Token);
+            chain.Mine([.. Enumerable.Range(1, 75).Select(ScriptedChain.Listed)]);
+            var exited = chain.Mine([.. Enumerable.Range(1, 11).Select(ScriptedChain.Exited)]);
+            await Until(() => mirror.Checkpoint?.BlockNumber >= exited);
+            await stop.CancelAsync();
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+
+        await using var reopened = Open(chain, 0);
+
+        reopened.TrustedNodeIds.Should().BeEquivalentTo(Enumerable.Range(12, 64).Select(ScriptedChain.NodeId));
+        reopened.GetListing(ScriptedChain.NodeId(75))!.Deposit.Should().Be((UInt256)100UL);
+        reopened.GetListing(ScriptedChain.NodeId(11)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task WaitForCheckpointAsync_CheckpointMoves_ReturnsWithoutWaitingForThePollInterval()
+    {
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        await using var mirror = Open(chain, 0);
+        using var stop = new CancellationTokenSource();
+        var run = mirror.RunAsync(stop.Token);
+        await Until(() => mirror.Checkpoint is not null);
+        var target = chain.Head + 1;
+        var wait = mirror.WaitForCheckpointAsync(target, TimeSpan.FromMinutes(5));
+
+        chain.Mine(ScriptedChain.Listed(1));
+
+        var finished = await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(10)));
+        finished.Should().BeSameAs(wait);
+        mirror.Checkpoint!.Value.BlockNumber.Should().BeGreaterThanOrEqualTo(target);
+        await stop.CancelAsync();
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
     private static async Task Until(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

@@ -47,10 +47,16 @@ public static class ErrorTranslator
                 e.Message.Contains("; ", StringComparison.Ordinal) ? OneLine(e.Message) : $"{OneLine(e.Message).TrimEnd('.')}; fix {e.Field} in the --config file.",
                 e),
             DeploymentMismatchException e => CliException.Configuration("deployment-mismatch", OneLine(e.Message), e),
-            DeploymentException { InnerException: ContractRevertedException } e => CliException.Refused("deployment-refused", OneLine(e.Message), e),
-            DeploymentException { InnerException: RpcErrorException } e => new CliException(ExitCode.RpcError, "deployment-rejected", OneLine(e.Message), e),
             DeploymentException { InnerException: RpcUnavailableException inner } => Translate(inner, command, network),
-            DeploymentException e => new CliException(ExitCode.RpcError, "deployment-failed", OneLine(e.Message), e),
+            DeploymentException e => e.Failure switch
+            {
+                DeploymentFailure.Configuration => CliException.Configuration("deployment-configuration", OneLine(e.Message), e),
+                DeploymentFailure.WouldRevert => CliException.Refused("deployment-refused", OneLine(e.Message), e),
+                DeploymentFailure.Refused => new CliException(ExitCode.RpcError, "deployment-rejected", OneLine(e.Message), e),
+                DeploymentFailure.Reverted => new CliException(ExitCode.Reverted, "deployment-reverted", OneLine(e.Message), e),
+                DeploymentFailure.ReceiptTimeout => new CliException(ExitCode.ReceiptTimeout, "deployment-receipt-timeout", OneLine(e.Message), e),
+                _ => new CliException(ExitCode.RpcError, "deployment-failed", OneLine(e.Message), e),
+            },
             DevnetException e => CliException.Configuration("devnet-failed", OneLine(e.Message), e),
             RpcUnavailableException { IsTimeout: false } e when network is { IsRpcFromDevnetManifest: true } => CliException.Configuration(
                 "devnet-not-running",

@@ -1,15 +1,42 @@
 namespace TcrToolkit.Deployment;
 
+/// <summary>What kind of obstacle stopped a deployment, so that callers (the CLI's exit codes) can tell them apart.</summary>
+public enum DeploymentFailure
+{
+    /// <summary>Anything else: the node answered unexpectedly.</summary>
+    Other = 0,
+
+    /// <summary>The network is not set up (no RPC URL, or the devnet has none); nothing was sent.</summary>
+    Configuration,
+
+    /// <summary>A constructor would revert with this configuration; nothing was sent for it.</summary>
+    WouldRevert,
+
+    /// <summary>The node refused a transaction (funds, fees); nothing was deployed by it.</summary>
+    Refused,
+
+    /// <summary>A deployment transaction was mined and reverted.</summary>
+    Reverted,
+
+    /// <summary>A deployment transaction was sent but not mined in time; it stays recorded for a resume.</summary>
+    ReceiptTimeout,
+}
+
 /// <summary>A deployment cannot go on; the message says why in one sentence and what to do next.</summary>
 public class DeploymentException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">One sentence: what is wrong and what to do.</param>
     /// <param name="innerException">The cause, if any.</param>
-    public DeploymentException(string message, Exception? innerException = null)
+    /// <param name="failure">What kind of obstacle it is.</param>
+    public DeploymentException(string message, Exception? innerException = null, DeploymentFailure failure = DeploymentFailure.Other)
         : base(message, innerException)
     {
+        Failure = failure;
     }
+
+    /// <summary>What kind of obstacle it is.</summary>
+    public DeploymentFailure Failure { get; }
 }
 
 /// <summary>A deployment configuration field is missing, malformed or outside its bounds.</summary>

@@ -426,7 +426,7 @@ public sealed class TcrDeployer
             var result = await DeploymentRpc.CallWithCodeAsync(_client, deployer, ProbeAddress, data, probe, cancellationToken).ConfigureAwait(false);
             if (result.Length != 64 || !result.AsSpan(0, 32).ContainsAnyExcept((byte)0))
             {
-                throw new DeploymentException($"The {ContractName(step)} constructor reverts with this configuration (measured with the earlier steps' code at their predicted addresses); check the parameters.");
+                throw new DeploymentException($"The {ContractName(step)} constructor reverts with this configuration (measured with the earlier steps' code at their predicted addresses); check the parameters.", failure: DeploymentFailure.WouldRevert);
             }
 
             var execution = (ulong)UInt256.FromBigEndian(result.AsSpan(32, 32)) - ContractCode.GasProbeOverhead;
@@ -434,7 +434,7 @@ public sealed class TcrDeployer
         }
         catch (ContractRevertedException e)
         {
-            throw new DeploymentException($"The {ContractName(step)} constructor would revert ({e.Message}); check the configuration.", e);
+            throw new DeploymentException($"The {ContractName(step)} constructor would revert ({e.Message}); check the configuration.", e, DeploymentFailure.WouldRevert);
         }
     }
 
@@ -452,7 +452,7 @@ public sealed class TcrDeployer
         }
         catch (ContractRevertedException e)
         {
-            throw new DeploymentException($"Simulating the {ContractName(step)} creation reverted ({e.Message}); check the configuration.", e);
+            throw new DeploymentException($"Simulating the {ContractName(step)} creation reverted ({e.Message}); check the configuration.", e, DeploymentFailure.WouldRevert);
         }
 
         return code.Length > 0
@@ -472,7 +472,7 @@ public sealed class TcrDeployer
         }
         catch (ContractRevertedException e)
         {
-            throw new DeploymentException($"The {name} constructor would revert ({e.Message}); nothing was sent: check the configuration.", e);
+            throw new DeploymentException($"The {name} constructor would revert ({e.Message}); nothing was sent: check the configuration.", e, DeploymentFailure.WouldRevert);
         }
 
         var (_, tip, maxFee) = await GetFeesAsync(cancellationToken).ConfigureAwait(false);
@@ -504,7 +504,7 @@ public sealed class TcrDeployer
         {
             record = record with { Pending = null };
             await record.SaveAsync(_manifestPath, CancellationToken.None).ConfigureAwait(false);
-            throw new DeploymentException($"The node refused the {name} deployment ({e.RpcMessage}); nothing was deployed: fix the cause (funds, fees) and run again.", e);
+            throw new DeploymentException($"The node refused the {name} deployment ({e.RpcMessage}); nothing was deployed: fix the cause (funds, fees) and run again.", e, DeploymentFailure.Refused);
         }
 
         progress?.Report(new DeploymentProgress(DeploymentProgressKind.Sent, step, name, address, signed.Hash, nonce));
@@ -572,7 +572,7 @@ public sealed class TcrDeployer
                 {
                     record = record with { Pending = null };
                     await record.SaveAsync(_manifestPath, CancellationToken.None).ConfigureAwait(false);
-                    throw new DeploymentException($"The {name} deployment {pending.TransactionHash} reverted in block {receipt.BlockNumber}; no contract was created: check the configuration and run again.");
+                    throw new DeploymentException($"The {name} deployment {pending.TransactionHash} reverted in block {receipt.BlockNumber}; no contract was created: check the configuration and run again.", failure: DeploymentFailure.Reverted);
                 }
 
                 if (receipt.ContractAddress != pending.Address)
@@ -585,7 +585,7 @@ public sealed class TcrDeployer
 
             if (_client.TimeProvider.GetUtcNow() > deadline)
             {
-                throw new DeploymentException($"The {name} deployment {pending.TransactionHash} was not mined within {_options.ReceiptTimeout}; it stays recorded in {_manifestPath}: run again to resume.");
+                throw new DeploymentException($"The {name} deployment {pending.TransactionHash} was not mined within {_options.ReceiptTimeout}; it stays recorded in {_manifestPath}: run again to resume.", failure: DeploymentFailure.ReceiptTimeout);
             }
 
             await Task.Delay(_options.PollInterval, _client.TimeProvider, cancellationToken).ConfigureAwait(false);

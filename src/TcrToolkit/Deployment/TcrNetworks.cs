@@ -18,19 +18,19 @@ public sealed record TcrNetwork(string Name, ulong ChainId, string? RpcUrlVariab
     {
         if (RpcUrlVariable is null)
         {
-            throw new DeploymentException($"The {Name} network has no RPC URL variable; start it with DevnetHost (tcr devnet up) and use the URL in its state file.");
+            throw new DeploymentException($"The {Name} network has no RPC URL variable; start it with DevnetHost (tcr devnet up) and use the URL in its state file.", failure: DeploymentFailure.Configuration);
         }
 
         var value = environment is null ? Environment.GetEnvironmentVariable(RpcUrlVariable) : environment[RpcUrlVariable] as string;
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new DeploymentException($"{RpcUrlVariable} is not set; set it to the RPC URL of a {Name} node (chain {ChainId}).");
+            throw new DeploymentException($"{RpcUrlVariable} is not set; set it to the RPC URL of a {Name} node (chain {ChainId}).", failure: DeploymentFailure.Configuration);
         }
 
         if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https" or "ws" or "wss"))
         {
             // The URL often embeds an API key: name the variable, never echo its value.
-            throw new DeploymentException($"{RpcUrlVariable} does not hold an http(s) or ws(s) URL; set it to the RPC URL of a {Name} node.");
+            throw new DeploymentException($"{RpcUrlVariable} does not hold an http(s) or ws(s) URL; set it to the RPC URL of a {Name} node.", failure: DeploymentFailure.Configuration);
         }
 
         return url;

@@ -24,15 +24,21 @@ public sealed class LogHotPathTests(ITestOutputHelper output)
             Decode(topics, data); // warm up the JIT tiers and the pool's per-thread cache
         }
 
+        // The least of five rounds: a round can include a one-off allocation on this thread by tiered compilation
+        // (seen on a loaded machine: 2 bytes per call more in one round), which is not the decoder's.
         const int Iterations = 2000;
-        var before = GC.GetAllocatedBytesForCurrentThread();
         RegistryLog last = default;
-        for (var i = 0; i < Iterations; i++)
+        var perCall = double.MaxValue;
+        for (var round = 0; round < 5; round++)
         {
-            last = Decode(topics, data);
-        }
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Iterations; i++)
+            {
+                last = Decode(topics, data);
+            }
 
-        var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Iterations;
+            perCall = Math.Min(perCall, (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Iterations);
+        }
 
         // The only heap result is the 150-character string: 20 bytes of header and length plus 2 bytes per UTF-16
         // character and the terminator, rounded up to 8.

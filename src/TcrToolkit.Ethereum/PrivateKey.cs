@@ -1,8 +1,4 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Digests;
-using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Utilities;
-using BigInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace TcrToolkit.Ethereum;
 
@@ -11,10 +7,10 @@ namespace TcrToolkit.Ethereum;
 /// never appear in <see cref="ToString"/>, exception messages or logs.
 /// </summary>
 /// <remarks>
-/// Signing is deterministic (RFC 6979 with HMAC-SHA256, BouncyCastle's <see cref="HMacDsaKCalculator"/>), produces
-/// low-S signatures, and takes the recovery id from the nonce point itself. BouncyCastle works on immutable
-/// big integers, so each signing briefly holds a copy of the scalar that cannot be zeroed; it is unreachable once the
-/// call returns.
+/// Every operation runs in libsecp256k1 (see <c>bench/secp256k1-report.md</c> for the measured choice): signing is
+/// deterministic (RFC 6979 with HMAC-SHA256), produces low-S signatures and takes the recovery id from the nonce point
+/// itself; signing and <see cref="SharedSecretCompressed(PublicKey, Span{byte})"/> are constant time in the secret and
+/// copy it nowhere but the native stack, which libsecp256k1 clears. They allocate nothing.
 /// </remarks>
 public sealed class PrivateKey : IDisposable
 {
@@ -28,8 +24,9 @@ public sealed class PrivateKey : IDisposable
     private PrivateKey(ReadOnlySpan<byte> secret)
     {
         secret.CopyTo(_secret);
-        var d = new BigInteger(1, _secret);
-        _publicKey = new PublicKey(Secp256k1.BaseMultiplier.Multiply(Secp256k1.G, d));
+        Span<byte> native = stackalloc byte[Secp256k1.NativeSize];
+        Secp256k1.CreatePublicKey(_secret, native);
+        _publicKey = new PublicKey(native);
     }
 
     /// <summary>Creates a key from 32 bytes, which must encode a scalar in 1 .. n-1. The input is copied.</summary>
@@ -41,7 +38,7 @@ public sealed class PrivateKey : IDisposable
             throw new KeyFormatException($"A private key is 32 bytes; got {secret.Length}.");
         }
 
-        if (!Secp256k1.IsValidScalar(new BigInteger(1, secret)))
+        if (!Secp256k1.IsValidSecret(secret))
         {
             throw new KeyFormatException("The private key is zero or not below the secp256k1 group order; it is not a valid key.");
         }
@@ -88,7 +85,7 @@ public sealed class PrivateKey : IDisposable
             while (true)
             {
                 RandomNumberGenerator.Fill(secret);
-                if (Secp256k1.IsValidScalar(new BigInteger(1, secret)))
+                if (Secp256k1.IsValidSecret(secret))
                 {
                     return new PrivateKey(secret);
                 }
@@ -125,42 +122,43 @@ public sealed class PrivateKey : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         PublicKey.EnsureHash(hash);
-        var n = Secp256k1.N;
-        var d = new BigInteger(1, _secret);
-        var e = new BigInteger(1, hash);
-        var nonces = new HMacDsaKCalculator(new Sha256Digest());
-        nonces.Init(n, d, hash.ToArray());
-        while (true)
-        {
-            var k = nonces.NextK();
-            var noncePoint = Secp256k1.BaseMultiplier.Multiply(Secp256k1.G, k).Normalize();
-            var x = noncePoint.AffineXCoord.ToBigInteger();
-            var r = x.Mod(n);
-            if (r.SignValue == 0)
-            {
-                continue;
-            }
-
-            var s = BigIntegers.ModOddInverse(n, k).Multiply(e.Add(d.Multiply(r))).Mod(n);
-            if (s.SignValue == 0)
-            {
-                continue;
-            }
-
-            var recoveryId = (noncePoint.AffineYCoord.TestBitZero() ? 1 : 0) | (x.CompareTo(n) >= 0 ? 2 : 0);
-            if (s.CompareTo(Secp256k1.HalfN) > 0)
-            {
-                // (r, n - s) is the signature of the negated nonce point -R, whose y has the opposite parity.
-                s = n.Subtract(s);
-                recoveryId ^= 1;
-            }
-
-            return new Signature(Secp256k1.ToUInt256(r), Secp256k1.ToUInt256(s), recoveryId);
-        }
+        Span<byte> compact = stackalloc byte[Signature.CompactSize];
+        Secp256k1.Sign(hash, _secret, compact, out var recoveryId);
+        return new Signature(UInt256.FromBigEndian(compact[..32]), UInt256.FromBigEndian(compact[32..]), recoveryId);
     }
 
     /// <inheritdoc cref="Sign(ReadOnlySpan{byte})"/>
     public Signature Sign(Bytes32 hash) => Sign(hash.AsSpan());
+
+    /// <summary>
+    /// Elliptic-curve Diffie-Hellman: writes the shared point, this key's scalar times <paramref name="publicKey"/>, in
+    /// compressed form (33 bytes: 0x02 or 0x03 by y parity, then x). This is the raw shared secret that discv5 feeds to
+    /// HKDF (the spec's <c>ecdh</c> function); it is not hashed. Constant time in the secret; allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="publicKey"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than 33 bytes.</exception>
+    /// <exception cref="ObjectDisposedException">The key has been disposed.</exception>
+    public void SharedSecretCompressed(PublicKey publicKey, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (destination.Length < PublicKey.CompressedSize)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} bytes; 33 are needed.", nameof(destination));
+        }
+
+        Secp256k1.MultiplyCompressed(publicKey.Native, _secret, destination);
+    }
+
+    /// <summary>Returns the 33-byte compressed ECDH shared point; see <see cref="SharedSecretCompressed(PublicKey, Span{byte})"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="publicKey"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The key has been disposed.</exception>
+    public byte[] SharedSecretCompressed(PublicKey publicKey)
+    {
+        var shared = new byte[PublicKey.CompressedSize];
+        SharedSecretCompressed(publicKey, shared);
+        return shared;
+    }
 
     /// <summary>
     /// Copies the 32 secret bytes into <paramref name="destination"/>, for writing a keystore. The caller owns

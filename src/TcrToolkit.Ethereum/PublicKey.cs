@@ -1,8 +1,3 @@
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
-
 namespace TcrToolkit.Ethereum;
 
 /// <summary>
@@ -20,20 +15,23 @@ public sealed class PublicKey : IEquatable<PublicKey>
     /// <summary>The length of the raw x || y encoding.</summary>
     public const int RawSize = 64;
 
-    private readonly byte[] _raw; // x || y, 64 bytes
+    // x || y (64 bytes), then libsecp256k1's opaque form of the same point (64 bytes): one array per key.
+    private readonly byte[] _data = new byte[RawSize + Secp256k1.NativeSize];
 
-    internal PublicKey(ECPoint point)
+    /// <summary>Wraps a point in libsecp256k1's opaque form, which the caller has validated.</summary>
+    internal PublicKey(ReadOnlySpan<byte> native)
     {
-        Point = point.Normalize();
-        _raw = new byte[RawSize];
-        Point.AffineXCoord.EncodeTo(_raw.AsSpan(0, 32));
-        Point.AffineYCoord.EncodeTo(_raw.AsSpan(32, 32));
+        native.CopyTo(_data.AsSpan(RawSize));
+        Secp256k1.WriteRaw(native, _data.AsSpan(0, RawSize));
         Span<byte> hash = stackalloc byte[Keccak256.Size];
-        Keccak256.Hash(_raw, hash);
+        Keccak256.Hash(Raw, hash);
         Address = new Address(hash[12..]);
     }
 
-    internal ECPoint Point { get; }
+    private ReadOnlySpan<byte> Raw => _data.AsSpan(0, RawSize);
+
+    /// <summary>The point in libsecp256k1's opaque form, for the calls in <see cref="Secp256k1"/>.</summary>
+    internal ReadOnlySpan<byte> Native => _data.AsSpan(RawSize);
 
     /// <summary>Reads a public key in compressed (33 bytes), uncompressed (65 bytes) or raw x || y (64 bytes) form.</summary>
     /// <exception cref="KeyFormatException">The length or prefix is wrong, or the point is not on secp256k1.</exception>
@@ -60,22 +58,13 @@ public sealed class PublicKey : IEquatable<PublicKey>
                     $"A public key is 33 bytes (compressed), 65 bytes (uncompressed) or 64 bytes (x || y); got {bytes.Length}.");
         }
 
-        ECPoint point;
-        try
+        Span<byte> native = stackalloc byte[Secp256k1.NativeSize];
+        if (!Secp256k1.TryParsePublicKey(encoded, native))
         {
-            point = Secp256k1.Curve.DecodePoint(encoded);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new KeyFormatException("The public key is not a point on the secp256k1 curve.", ex);
+            throw new KeyFormatException("The public key is not a point on the secp256k1 curve.");
         }
 
-        if (point.IsInfinity || !point.IsValid())
-        {
-            throw new KeyFormatException("The public key is not a valid point on the secp256k1 curve.");
-        }
-
-        return new PublicKey(point);
+        return new PublicKey(native);
     }
 
     /// <summary>Parses the <c>0x</c>-prefixed hex of any form accepted by <see cref="FromBytes"/>.</summary>
@@ -98,20 +87,20 @@ public sealed class PublicKey : IEquatable<PublicKey>
     public Address Address { get; }
 
     /// <summary>The discv5 / devp2p node id: Keccak-256 of the 64-byte x || y.</summary>
-    public Bytes32 NodeId => Keccak256.Hash(_raw);
+    public Bytes32 NodeId => Keccak256.Hash(Raw);
 
     /// <summary>Writes x || y (64 bytes).</summary>
-    public void WriteRaw(Span<byte> destination) => _raw.CopyTo(destination);
+    public void WriteRaw(Span<byte> destination) => Raw.CopyTo(destination);
 
     /// <summary>Returns x || y (64 bytes).</summary>
-    public byte[] ToRawBytes() => (byte[])_raw.Clone();
+    public byte[] ToRawBytes() => Raw.ToArray();
 
     /// <summary>Returns 0x04 || x || y (65 bytes).</summary>
     public byte[] ToUncompressedBytes()
     {
         var bytes = new byte[UncompressedSize];
         bytes[0] = 0x04;
-        _raw.CopyTo(bytes, 1);
+        Raw.CopyTo(bytes.AsSpan(1));
         return bytes;
     }
 
@@ -119,9 +108,21 @@ public sealed class PublicKey : IEquatable<PublicKey>
     public byte[] ToCompressedBytes()
     {
         var bytes = new byte[CompressedSize];
-        bytes[0] = (byte)(0x02 | (_raw[63] & 1));
-        _raw.AsSpan(0, 32).CopyTo(bytes.AsSpan(1));
+        WriteCompressed(bytes);
         return bytes;
+    }
+
+    /// <summary>Writes (0x02 or 0x03 by y parity) || x (33 bytes).</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than 33 bytes.</exception>
+    public void WriteCompressed(Span<byte> destination)
+    {
+        if (destination.Length < CompressedSize)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} bytes; 33 are needed.", nameof(destination));
+        }
+
+        destination[0] = (byte)(0x02 | (Raw[63] & 1));
+        Raw[..32].CopyTo(destination[1..]);
     }
 
     /// <summary>Computes the discv5 node id from a public key in any form accepted by <see cref="FromBytes"/>.</summary>
@@ -141,14 +142,36 @@ public sealed class PublicKey : IEquatable<PublicKey>
             return false;
         }
 
-        var signer = new ECDsaSigner();
-        signer.Init(false, new ECPublicKeyParameters(Point, Secp256k1.Domain));
-        return signer.VerifySignature(hash.ToArray(), Secp256k1.ToBigInteger(signature.R), Secp256k1.ToBigInteger(signature.S));
+        return Secp256k1.Verify(hash, signature.R, signature.S, Native);
     }
 
     /// <inheritdoc cref="Verify(ReadOnlySpan{byte}, Signature, bool)"/>
     public bool Verify(Bytes32 hash, Signature signature, bool requireLowS = false) =>
         Verify(hash.AsSpan(), signature, requireLowS);
+
+    /// <summary>
+    /// Verifies a 64-byte r || s signature (no recovery id), the form discv5 handshakes and ENR identity scheme "v4" use.
+    /// Malformed signatures (not 64 bytes, r or s zero or not below the group order) are invalid, not errors, so the
+    /// method can be called on untrusted input as it arrives. With <paramref name="requireLowS"/>, s above n/2 is rejected.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="hash"/> is not 32 bytes.</exception>
+    public bool VerifyCompact(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> signature, bool requireLowS = false)
+    {
+        EnsureHash(hash);
+        if (signature.Length != Signature.CompactSize)
+        {
+            return false;
+        }
+
+        var r = UInt256.FromBigEndian(signature[..32]);
+        var s = UInt256.FromBigEndian(signature[32..]);
+        if (r.IsZero || s.IsZero || r >= Secp256k1.Order || s >= Secp256k1.Order || (requireLowS && s > Secp256k1.HalfOrder))
+        {
+            return false;
+        }
+
+        return Secp256k1.Verify(hash, r, s, Native);
+    }
 
     /// <summary>
     /// Recovers the public key that produced <paramref name="signature"/> over <paramref name="hash"/>, using the
@@ -164,40 +187,30 @@ public sealed class PublicKey : IEquatable<PublicKey>
             throw new SignatureRecoveryException("Cannot recover from a signature with r or s equal to zero.");
         }
 
-        var n = Secp256k1.N;
-        var r = Secp256k1.ToBigInteger(signature.R);
-        var s = Secp256k1.ToBigInteger(signature.S);
-        var x = (signature.RecoveryId & 2) != 0 ? r.Add(n) : r;
-        if (x.CompareTo(Secp256k1.P) >= 0)
+        if ((signature.RecoveryId & 2) != 0 && signature.R >= Secp256k1.FieldPrime - Secp256k1.Order)
         {
             throw new SignatureRecoveryException("Signature recovery id says r + n, but that is not a valid field element.");
         }
 
-        Span<byte> encoded = stackalloc byte[CompressedSize];
-        encoded[0] = (byte)(0x02 | (signature.RecoveryId & 1));
-        encoded[1..].Clear();
-        x.ToByteArrayUnsigned(encoded[(CompressedSize - x.GetLengthofByteArrayUnsigned())..]);
-        ECPoint noncePoint;
-        try
+        Span<byte> native = stackalloc byte[Secp256k1.NativeSize];
+        if (!Secp256k1.TryRecover(hash, signature.R, signature.S, signature.RecoveryId, native))
         {
-            noncePoint = Secp256k1.Curve.DecodePoint(encoded);
-        }
-        catch (ArgumentException)
-        {
-            throw new SignatureRecoveryException("Signature r is not the x coordinate of a point on secp256k1.");
+            throw RecoveryFailure(signature);
         }
 
-        var e = new BigInteger(1, hash);
-        var rInverse = r.ModInverse(n);
-        var u1 = n.Subtract(e).Multiply(rInverse).Mod(n);
-        var u2 = s.Multiply(rInverse).Mod(n);
-        var q = ECAlgorithms.SumOfTwoMultiplies(Secp256k1.G, u1, noncePoint, u2).Normalize();
-        if (q.IsInfinity)
-        {
-            throw new SignatureRecoveryException("Signature recovers to the point at infinity.");
-        }
+        return new PublicKey(native);
+    }
 
-        return new PublicKey(q);
+    // Only on failure: libsecp256k1 says no without saying why, so tell the two causes apart here.
+    private static SignatureRecoveryException RecoveryFailure(Signature signature)
+    {
+        Span<byte> noncePoint = stackalloc byte[CompressedSize];
+        noncePoint[0] = (byte)(0x02 | (signature.RecoveryId & 1));
+        ((signature.RecoveryId & 2) != 0 ? signature.R + Secp256k1.Order : signature.R).WriteBigEndian(noncePoint[1..]);
+        Span<byte> native = stackalloc byte[Secp256k1.NativeSize];
+        return Secp256k1.TryParsePublicKey(noncePoint, native)
+            ? new SignatureRecoveryException("Signature recovers to the point at infinity.")
+            : new SignatureRecoveryException("Signature r is not the x coordinate of a point on secp256k1.");
     }
 
     /// <inheritdoc cref="Recover(ReadOnlySpan{byte}, Signature)"/>
@@ -215,11 +228,11 @@ public sealed class PublicKey : IEquatable<PublicKey>
     public override string ToString() => Hex.Encode(ToCompressedBytes());
 
     /// <inheritdoc/>
-    public bool Equals(PublicKey? other) => other is not null && _raw.AsSpan().SequenceEqual(other._raw);
+    public bool Equals(PublicKey? other) => other is not null && Raw.SequenceEqual(other.Raw);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as PublicKey);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => BitConverter.ToInt32(_raw, 28);
+    public override int GetHashCode() => BitConverter.ToInt32(_data, 28);
 }

@@ -9,6 +9,9 @@ public readonly struct Signature : IEquatable<Signature>
     /// <summary>The length of the r || s || v encoding.</summary>
     public const int Size = 65;
 
+    /// <summary>The length of the compact r || s encoding, without recovery id (discv5, ENR "v4").</summary>
+    public const int CompactSize = 64;
+
     /// <summary>Creates a signature, checking that r and s are in 1 .. n-1 and the recovery id in 0 .. 3.</summary>
     /// <exception cref="SignatureFormatException">A component is out of range.</exception>
     public Signature(UInt256 r, UInt256 s, int recoveryId)
@@ -73,6 +76,19 @@ public readonly struct Signature : IEquatable<Signature>
         R.WriteBigEndian(destination);
         S.WriteBigEndian(destination[32..]);
         destination[64] = (byte)V;
+    }
+
+    /// <summary>Writes the compact r (32 bytes) || s (32 bytes), the form discv5 and ENR identity scheme "v4" carry.</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than 64 bytes.</exception>
+    public void WriteCompactTo(Span<byte> destination)
+    {
+        if (destination.Length < CompactSize)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} bytes; 64 are needed.", nameof(destination));
+        }
+
+        R.WriteBigEndian(destination);
+        S.WriteBigEndian(destination[32..]);
     }
 
     /// <summary>Returns r || s || v as a new 65-byte array.</summary>

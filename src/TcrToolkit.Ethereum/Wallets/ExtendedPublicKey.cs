@@ -137,12 +137,13 @@ public sealed class ExtendedPublicKey
             throw ExtendedPrivateKey.InvalidChild(index, "the HMAC output's left half is not below the curve order");
         }
 
-        var point = Secp256k1.BaseMultiplier.Multiply(Secp256k1.G, il).Add(PublicKey.Point).Normalize();
-        if (point.IsInfinity)
+        Span<byte> child = stackalloc byte[Secp256k1.NativeSize];
+        if (!Secp256k1.TryAddTweak(PublicKey.Native, i[..32], child))
         {
+            // il is below n (checked above), so the only way left to fail is il·G + parent = infinity.
             throw ExtendedPrivateKey.InvalidChild(index, "the child key is the point at infinity");
         }
 
-        return new ExtendedPublicKey(new PublicKey(point), i[32..], (byte)(Depth + 1), Fingerprint, index);
+        return new ExtendedPublicKey(new PublicKey(child), i[32..], (byte)(Depth + 1), Fingerprint, index);
     }
 }

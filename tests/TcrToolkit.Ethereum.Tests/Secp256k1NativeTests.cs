@@ -3,7 +3,8 @@ using System.Text;
 
 namespace TcrToolkit.Ethereum.Tests;
 
-public sealed class SharedSecretAndCompactTests
+/// <summary>What the libsecp256k1 backend added: ECDH, compact r || s, allocation-free hot paths, one context for all threads.</summary>
+public sealed class Secp256k1NativeTests
 {
     // discv5 wire test vectors (ethereum/devp2p, discv5-wire-test-vectors.md), "Cryptographic Primitives".
     private const string VectorSecret = "0xfb757dc581730490a1d7a00deea65e9b1936924caaea8f44d476014856b68736";
@@ -130,5 +131,28 @@ public sealed class SharedSecretAndCompactTests
 
         verified.Should().BeTrue();
         allocated.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task SharedContext_ManyThreadsAtOnce_GiveTheSameResultsAsOneThread()
+    {
+        var keys = Enumerable.Range(1, 16).Select(i => PrivateKey.FromBytes(Keccak256.HashUtf8($"thread key {i}").AsSpan())).ToArray();
+        var hashes = Enumerable.Range(1, 16).Select(i => Keccak256.HashUtf8($"thread hash {i}")).ToArray();
+        string Work(int i) =>
+            $"{keys[i].Sign(hashes[i])} {PublicKey.Recover(hashes[i], keys[i].Sign(hashes[i])).Address} " +
+            $"{keys[i].PublicKey.Verify(hashes[i], keys[i].Sign(hashes[i]))} {Hex.Encode(keys[i].SharedSecretCompressed(keys[(i + 1) % 16].PublicKey))}";
+        var expected = Enumerable.Range(0, 16).Select(Work).ToArray();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(n => Task.Run(() => (n % 16, Work(n % 16)))));
+
+        foreach (var (i, result) in results)
+        {
+            result.Should().Be(expected[i]);
+        }
+
+        foreach (var key in keys)
+        {
+            key.Dispose();
+        }
     }
 }

@@ -32,9 +32,7 @@ public sealed class Secp256k1NativeTests
         var destination = new byte[40];
         key.SharedSecretCompressed(peer, destination); // warm up
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        key.SharedSecretCompressed(peer, destination);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = LeastAllocatedOfFiveRounds(() => key.SharedSecretCompressed(peer, destination));
 
         allocated.Should().Be(0);
         destination.AsSpan(0, 33).ToArray().Should().Equal(key.SharedSecretCompressed(peer));
@@ -124,13 +122,34 @@ public sealed class Secp256k1NativeTests
         key.PublicKey.Verify(hash, signature).Should().BeTrue();
         key.PublicKey.VerifyCompact(hash.AsSpan(), compact).Should().BeTrue();
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        signature = key.Sign(hash);
-        var verified = key.PublicKey.Verify(hash, signature) && key.PublicKey.VerifyCompact(hash.AsSpan(), compact);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var verified = true;
+        var allocated = LeastAllocatedOfFiveRounds(() =>
+        {
+            signature = key.Sign(hash);
+            verified &= key.PublicKey.Verify(hash, signature) && key.PublicKey.VerifyCompact(hash.AsSpan(), compact);
+        });
 
         verified.Should().BeTrue();
         allocated.Should().Be(0);
+    }
+
+    // The least of five rounds of 100 calls: a round can include a one-off allocation on this thread by tiered
+    // compilation (see LogHotPathTests), which is not the code under test.
+    private static long LeastAllocatedOfFiveRounds(Action action)
+    {
+        var least = long.MaxValue;
+        for (var round = 0; round < 5; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                action();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return least;
     }
 
     [Fact]

@@ -94,7 +94,7 @@ contract MailServerRegistry is IMailServerRegistry, EIP712, ReentrancyGuardTrans
         private
     {
         Listing storage l = _listings[nodeId];
-        if (l.stage != Stage.Absent) revert RegistryWrongStage(nodeId, l.stage);
+        if (l.stage != Stage.Absent) revert RegistryWrongStage(nodeId, l.stage, Stage.Absent);
         uint256 minDeposit = _params.minDeposit;
         if (amount < minDeposit) revert RegistryDepositTooLow(amount, minDeposit);
         if (amount > type(uint96).max) revert RegistryInvalidAmount(amount);
@@ -188,7 +188,7 @@ contract MailServerRegistry is IMailServerRegistry, EIP712, ReentrancyGuardTrans
     /// @inheritdoc IMailServerRegistry
     function challenge(bytes32 nodeId, bytes calldata evidence) external nonReentrant returns (uint256 challengeId) {
         Listing storage l = _listings[nodeId];
-        if (l.stage == Stage.Absent) revert RegistryWrongStage(nodeId, Stage.Absent);
+        if (l.stage == Stage.Absent) revert RegistryNotFound(nodeId);
         if (l.challengeId != 0) revert RegistryChallengeOpen(nodeId, l.challengeId);
         uint256 stake = _params.minDeposit;
         if (l.deposit < stake) {
@@ -271,23 +271,36 @@ contract MailServerRegistry is IMailServerRegistry, EIP712, ReentrancyGuardTrans
             address challenger = c.challenger;
             _remove(nodeId, l);
             emit ChallengeSucceeded(nodeId, challengeId, stake + winnerShare, voterPool, r.votesFor, r.votesAgainst);
-            if (stage == Stage.Applied) emit ApplicationRemoved(nodeId, owner, refund);
-            else emit ListingRemoved(nodeId, owner, refund);
+            if (stage == Stage.Applied) emit ApplicationRemoved(nodeId, owner, challengeId, refund);
+            else emit ListingRemoved(nodeId, owner, challengeId, refund);
             _token.safeTransfer(challenger, stake + winnerShare);
             if (refund != 0) _token.safeTransfer(owner, refund);
         } else {
             c.status = ChallengeStatus.Failed;
-            uint256 newDeposit = l.deposit + winnerShare;
-            // The reward joins the deposit unless the deposit's 96 bits cannot hold it; then the owner is paid.
-            bool payOwner = newDeposit > type(uint96).max;
-            if (!payOwner) l.deposit = uint96(newDeposit);
-            emit ChallengeFailed(
-                nodeId, challengeId, winnerShare, voterPool, r.votesFor, r.votesAgainst, r.quorumReached
-            );
-            // An application that survived a challenge has been scrutinised: it is listed at once.
-            if (l.stage == Stage.Applied) _list(nodeId, l);
-            if (payOwner) _token.safeTransfer(l.owner, winnerShare);
+            _rewardOwner(nodeId, l, challengeId, winnerShare, voterPool, r);
         }
+    }
+
+    /// The owner won a challenge: its reward joins the deposit (or is paid out), and an application is listed.
+    function _rewardOwner(
+        bytes32 nodeId,
+        Listing storage l,
+        uint256 challengeId,
+        uint256 reward,
+        uint256 voterPool,
+        ICommitRevealVoting.Result memory r
+    ) private {
+        uint256 newDeposit = l.deposit + reward;
+        // The reward joins the deposit unless the deposit's 96 bits cannot hold it; then the owner is paid.
+        bool payOwner = newDeposit > type(uint96).max;
+        if (payOwner) newDeposit = l.deposit;
+        else l.deposit = uint96(newDeposit);
+        emit ChallengeFailed(
+            nodeId, challengeId, reward, payOwner, newDeposit, voterPool, r.votesFor, r.votesAgainst, r.quorumReached
+        );
+        // An application that survived a challenge has been scrutinised: it is listed at once.
+        if (l.stage == Stage.Applied) _list(nodeId, l);
+        if (payOwner) _token.safeTransfer(l.owner, reward);
     }
 
     /// @inheritdoc IMailServerRegistry
@@ -328,7 +341,7 @@ contract MailServerRegistry is IMailServerRegistry, EIP712, ReentrancyGuardTrans
         Stage stage = l.stage;
         // A missed exit window can be restarted.
         if (stage != Stage.Listed && !(stage == Stage.Exiting && block.timestamp > l.exitEnd)) {
-            revert RegistryWrongStage(nodeId, stage);
+            revert RegistryWrongStage(nodeId, stage, Stage.Listed);
         }
         if (l.challengeId != 0) revert RegistryChallengeOpen(nodeId, l.challengeId);
         uint256 exitStart = block.timestamp + _params.exitDelay;
@@ -342,7 +355,7 @@ contract MailServerRegistry is IMailServerRegistry, EIP712, ReentrancyGuardTrans
     /// @inheritdoc IMailServerRegistry
     function finalizeExit(bytes32 nodeId) external nonReentrant onlyOwnerOf(nodeId) {
         Listing storage l = _listings[nodeId];
-        if (l.stage != Stage.Exiting) revert RegistryWrongStage(nodeId, l.stage);
+        if (l.stage != Stage.Exiting) revert RegistryWrongStage(nodeId, l.stage, Stage.Exiting);
         if (l.challengeId != 0) revert RegistryChallengeOpen(nodeId, l.challengeId);
         if (block.timestamp < l.exitStart || block.timestamp > l.exitEnd) {
             revert RegistryExitNotReady(nodeId, l.exitStart, l.exitEnd, block.timestamp);
@@ -472,7 +485,7 @@ contract MailServerRegistry is IMailServerRegistry, EIP712, ReentrancyGuardTrans
 
     function _checkOwner(bytes32 nodeId) private view {
         Listing storage l = _listings[nodeId];
-        if (l.stage == Stage.Absent) revert RegistryWrongStage(nodeId, Stage.Absent);
+        if (l.stage == Stage.Absent) revert RegistryNotFound(nodeId);
         if (l.owner != msg.sender) revert RegistryNotOwner(nodeId, msg.sender, l.owner);
     }
 

@@ -27,6 +27,8 @@ contract ParameterGovernor is IParameterGovernor, ReentrancyGuardTransient {
     uint256 private _proposalCount;
     mapping(uint256 proposalId => Proposal) private _proposals;
     mapping(uint256 proposalId => IMailServerRegistry.Challenge) private _challenges;
+    /// The last proposal made for each parameter; while it is live, no other proposal of that parameter is accepted.
+    mapping(uint8 name => uint256 proposalId) private _lastProposal;
 
     constructor(
         IMailServerRegistry registry_,
@@ -44,6 +46,11 @@ contract ParameterGovernor is IParameterGovernor, ReentrancyGuardTransient {
     /// @inheritdoc IParameterGovernor
     function propose(uint8 name, uint256 value) external nonReentrant returns (uint256 proposalId) {
         TcrParameters.check(name, value);
+        if (value == _get(name)) revert GovernorValueUnchanged(name, value);
+        uint256 last = _lastProposal[name];
+        if (last != 0 && _isLive(_proposals[last])) {
+            revert GovernorProposalLive(name, last, _proposals[last].processBy);
+        }
         TcrParameters.Governance storage g = _params;
         uint256 amount = g.minDeposit;
         uint256 challengeEnd = block.timestamp + g.applyStageLength;
@@ -59,6 +66,7 @@ contract ParameterGovernor is IParameterGovernor, ReentrancyGuardTransient {
             processBy: uint40(challengeEnd + g.processWindow),
             challengeId: 0
         });
+        _lastProposal[name] = proposalId;
         emit ProposalCreated(proposalId, msg.sender, name, value, amount, challengeEnd);
         _token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -70,7 +78,9 @@ contract ParameterGovernor is IParameterGovernor, ReentrancyGuardTransient {
         returns (uint256 challengeId)
     {
         Proposal storage p = _proposal(proposalId);
-        if (p.status != ProposalStatus.Pending) revert GovernorWrongStatus(proposalId, p.status);
+        if (p.status != ProposalStatus.Pending) {
+            revert GovernorWrongStatus(proposalId, p.status, ProposalStatus.Pending);
+        }
         if (block.timestamp >= p.challengeEnd) {
             revert GovernorChallengeStageOver(proposalId, p.challengeEnd, block.timestamp);
         }
@@ -107,7 +117,7 @@ contract ParameterGovernor is IParameterGovernor, ReentrancyGuardTransient {
         } else if (status == ProposalStatus.Challenged) {
             _resolveChallenge(proposalId, p);
         } else {
-            revert GovernorWrongStatus(proposalId, status);
+            revert GovernorAlreadyProcessed(proposalId, status);
         }
     }
 
@@ -216,6 +226,17 @@ contract ParameterGovernor is IParameterGovernor, ReentrancyGuardTransient {
     /// @inheritdoc IParameterGovernor
     function get(uint8 name) external view returns (uint256) {
         TcrParameters.bounds(name); // reverts on an unknown name
+        return _get(name);
+    }
+
+    /// @inheritdoc IParameterGovernor
+    function liveProposalOf(uint8 name) external view returns (uint256) {
+        uint256 last = _lastProposal[name];
+        return last != 0 && _isLive(_proposals[last]) ? last : 0;
+    }
+
+    /// The current value of a known parameter.
+    function _get(uint8 name) private view returns (uint256) {
         if (name < _FIRST_GOVERNANCE_NAME) {
             TcrParameters.Registry memory r = _registry.parameters();
             uint256[9] memory values = [
@@ -269,6 +290,13 @@ contract ParameterGovernor is IParameterGovernor, ReentrancyGuardTransient {
             return block.timestamp >= revealEnd;
         }
         return false;
+    }
+
+    /// A proposal is live while it can still take effect: not yet processed, and not past its process window (from
+    /// then on, processing can only let it expire).
+    function _isLive(Proposal storage p) private view returns (bool) {
+        ProposalStatus status = p.status;
+        return (status == ProposalStatus.Pending || status == ProposalStatus.Challenged) && block.timestamp <= p.processBy;
     }
 
     function _proposal(uint256 proposalId) private view returns (Proposal storage p) {

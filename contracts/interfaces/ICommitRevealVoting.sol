@@ -54,6 +54,13 @@ interface ICommitRevealVoting {
     }
 
     /// @notice A poll was opened.
+    /// @param pollId The new poll's id.
+    /// @param owner The contract that opened it and alone may settle its votes.
+    /// @param snapshot The token clock point whose voting weight counts.
+    /// @param commitEnd When the commit stage ends.
+    /// @param revealEnd When the reveal stage ends and the result is final.
+    /// @param quorumPct Turnout needed, in percent of the supply at the snapshot.
+    /// @param passPct Share of the revealed weight that option 1 must exceed, in percent.
     event PollStarted(
         uint256 indexed pollId,
         address indexed owner,
@@ -64,37 +71,72 @@ interface ICommitRevealVoting {
         uint8 passPct
     );
     /// @notice A voter committed, or replaced its commitment, during the commit stage.
+    /// @param pollId The poll.
+    /// @param voter The voter.
+    /// @param commitment The hash of the option and salt (see `commitmentOf`).
     event VoteCommitted(uint256 indexed pollId, address indexed voter, bytes32 commitment);
     /// @notice A voter revealed its option with the given weight.
+    /// @param pollId The poll.
+    /// @param voter The voter.
+    /// @param option The option revealed: 0 rejects, 1 upholds.
+    /// @param weight The voter's weight at the snapshot.
     event VoteRevealed(uint256 indexed pollId, address indexed voter, uint8 option, uint256 weight);
     /// @notice The poll owner settled a winning voter's vote (paid its reward); the vote cannot be settled again.
+    /// @param pollId The poll.
+    /// @param voter The voter.
+    /// @param weight The voter's revealed weight.
     event VoteSettled(uint256 indexed pollId, address indexed voter, uint256 weight);
 
     /// @notice The token's ERC-6372 clock is neither block numbers nor timestamps.
     error VotingUnsupportedClock();
     /// @notice No poll has this id.
+    /// @param pollId The id asked for.
     error VotingPollNotFound(uint256 pollId);
     /// @notice The action needs another stage than the poll is in.
+    /// @param pollId The poll.
+    /// @param current Its stage now.
+    /// @param required The stage the action needs.
     error VotingWrongStage(uint256 pollId, PollStage current, PollStage required);
     /// @notice A stage duration is zero or does not fit the stored width.
+    /// @param commitDuration The commit stage length given, in seconds.
+    /// @param revealDuration The reveal stage length given, in seconds.
     error VotingInvalidDuration(uint256 commitDuration, uint256 revealDuration);
     /// @notice A percentage is above 100, or the pass threshold is 100 (never strictly exceeded).
+    /// @param quorumPct The quorum given.
+    /// @param passPct The pass threshold given.
     error VotingInvalidPercentage(uint8 quorumPct, uint8 passPct);
     /// @notice A commitment must not be zero: zero means "no commitment".
     error VotingEmptyCommitment();
     /// @notice The voter has no commitment in this poll.
+    /// @param pollId The poll.
+    /// @param voter The voter.
     error VotingNotCommitted(uint256 pollId, address voter);
     /// @notice The voter has already revealed in this poll.
+    /// @param pollId The poll.
+    /// @param voter The voter.
     error VotingAlreadyRevealed(uint256 pollId, address voter);
     /// @notice The revealed option and salt do not hash to this voter's commitment for this poll.
+    /// @param pollId The poll.
+    /// @param voter The voter.
     error VotingCommitmentMismatch(uint256 pollId, address voter);
     /// @notice Only options 0 (reject) and 1 (uphold) exist.
+    /// @param option The option given.
     error VotingInvalidOption(uint8 option);
     /// @notice The voter had no votes at the poll's snapshot; delegate (to yourself) before a poll opens.
+    /// @param pollId The poll.
+    /// @param voter The voter.
+    /// @param snapshot The token clock point whose weight counts.
     error VotingNoVotingPower(uint256 pollId, address voter, uint48 snapshot);
     /// @notice Only the contract that opened the poll may do this.
+    /// @param pollId The poll.
+    /// @param caller The account that called.
+    /// @param owner The poll's owner.
     error VotingNotPollOwner(uint256 pollId, address caller, address owner);
     /// @notice The voter did not reveal the given option, or has already been settled.
+    /// @param pollId The poll.
+    /// @param voter The voter.
+    /// @param state The voter's vote state now.
+    /// @param option The option it would have to have revealed.
     error VotingNotSettleable(uint256 pollId, address voter, VoteState state, uint8 option);
 
     /// @notice The token whose checkpointed votes weigh the ballots.

@@ -15,7 +15,9 @@ import {TcrParameters} from "../libraries/TcrParameters.sol";
 /// Voting parameters (quorum, pass threshold, stage lengths) are fixed when a challenge opens; the split of the stakes
 /// (`dispensationPct`) is the one in force when the challenge is resolved.
 ///
-/// Clients follow the registry from events alone: every state change emits an event with `nodeId` indexed. Cold
+/// Clients follow the registry from events alone: every state change emits an event with `nodeId` indexed that
+/// carries what a follower needs to keep its ledger (deposit after every change, challenge ids, stakes, pools and
+/// payouts). Trust ends on any of `ListingRemoved`, `ApplicationRemoved`, `Exited` and `TouchedAndRemoved`. Cold
 /// starts load the trusted set through `listedCount` and `listedPage`.
 interface IMailServerRegistry {
     /// @notice Lifecycle of a listing. `Listed` and `Exiting` listings are trusted (`isListed`).
@@ -57,8 +59,21 @@ interface IMailServerRegistry {
     }
 
     /// @notice An application was made. `data` (e.g. the node's ENR) is emitted, never stored.
+    /// @param nodeId The node id (keccak256 of the server's public key).
+    /// @param owner The applicant, now the entry's owner.
+    /// @param deposit The deposit paid in.
+    /// @param applicationEnd When an unchallenged application can be listed.
+    /// @param data The applicant's data, emitted and never stored.
     event Applied(bytes32 indexed nodeId, address indexed owner, uint256 deposit, uint256 applicationEnd, bytes data);
     /// @notice An application or listing was challenged; the vote runs as poll `challengeId` on `voting()`.
+    /// The entry's deposit is unchanged: `stake` of it is now at stake, beside the challenger's equal stake.
+    /// @param nodeId The challenged entry.
+    /// @param challengeId The poll id of the vote on `voting()`.
+    /// @param challenger The account that challenged and staked.
+    /// @param stake The challenger's stake (`minDeposit`), matched by as much of the entry's deposit.
+    /// @param commitEnd When the commit stage of the vote ends.
+    /// @param revealEnd When the reveal stage ends and the challenge can be resolved.
+    /// @param evidence The challenger's reason, emitted and never stored.
     event Challenged(
         bytes32 indexed nodeId,
         uint256 indexed challengeId,
@@ -69,22 +84,62 @@ interface IMailServerRegistry {
         bytes evidence
     );
     /// @notice The owner added tokens to the entry's deposit.
+    /// @param nodeId The entry.
+    /// @param owner Its owner, who paid.
+    /// @param amount The tokens added.
+    /// @param newDeposit The deposit after the change.
     event Deposited(bytes32 indexed nodeId, address indexed owner, uint256 amount, uint256 newDeposit);
     /// @notice The owner took tokens out of the entry's deposit.
+    /// @param nodeId The entry.
+    /// @param owner Its owner, who was paid.
+    /// @param amount The tokens taken out.
+    /// @param newDeposit The deposit after the change.
     event Withdrawn(bytes32 indexed nodeId, address indexed owner, uint256 amount, uint256 newDeposit);
     /// @notice An application became a trusted listing.
+    /// @param nodeId The entry.
+    /// @param owner Its owner.
+    /// @param deposit Its deposit now (after any reward of a challenge it survived).
     event Listed(bytes32 indexed nodeId, address indexed owner, uint256 deposit);
-    /// @notice An application was removed after losing a challenge; its remaining deposit went back to the owner.
-    event ApplicationRemoved(bytes32 indexed nodeId, address indexed owner, uint256 refund);
-    /// @notice A listing was removed after losing a challenge; its remaining deposit went back to the owner.
-    event ListingRemoved(bytes32 indexed nodeId, address indexed owner, uint256 refund);
+    /// @notice An application was removed after losing challenge `challengeId`; the rest of its deposit (all of it
+    /// but the stake) went back to the owner. Follows `ChallengeSucceeded`.
+    /// @param nodeId The removed entry.
+    /// @param owner Its former owner.
+    /// @param challengeId The challenge it lost.
+    /// @param refund The tokens paid back to the owner.
+    event ApplicationRemoved(bytes32 indexed nodeId, address indexed owner, uint256 indexed challengeId, uint256 refund);
+    /// @notice A listing was removed after losing challenge `challengeId`; the rest of its deposit (all of it but the
+    /// stake) went back to the owner. Follows `ChallengeSucceeded`. Trust ends here.
+    /// @param nodeId The removed entry.
+    /// @param owner Its former owner.
+    /// @param challengeId The challenge it lost.
+    /// @param refund The tokens paid back to the owner.
+    event ListingRemoved(bytes32 indexed nodeId, address indexed owner, uint256 indexed challengeId, uint256 refund);
     /// @notice The owner started leaving; `finalizeExit` is possible from `exitStart` to `exitEnd`.
+    /// @param nodeId The entry, still trusted and challengeable until it exits.
+    /// @param owner Its owner.
+    /// @param exitStart The first second `finalizeExit` is possible.
+    /// @param exitEnd The last second `finalizeExit` is possible.
     event ExitStarted(bytes32 indexed nodeId, address indexed owner, uint256 exitStart, uint256 exitEnd);
-    /// @notice The owner left the registry and received its deposit.
+    /// @notice The owner left the registry and received its whole deposit. Trust ends here.
+    /// @param nodeId The removed entry.
+    /// @param owner Its former owner.
+    /// @param refund The deposit paid back.
     event Exited(bytes32 indexed nodeId, address indexed owner, uint256 refund);
-    /// @notice A challenge found the entry's deposit below `minDeposit`: the entry was removed, no vote was held.
+    /// @notice A challenge found the entry's deposit below `minDeposit`: the entry was removed, its whole deposit
+    /// went back to the owner, no vote was held and nothing was taken from the challenger. Trust ends here.
+    /// @param nodeId The removed entry.
+    /// @param owner Its former owner.
+    /// @param deposit The deposit paid back.
+    /// @param minDeposit The minimum deposit it fell below.
     event TouchedAndRemoved(bytes32 indexed nodeId, address indexed owner, uint256 deposit, uint256 minDeposit);
-    /// @notice The challenger won: it received `challengerReward` (its stake back plus the winner's share).
+    /// @notice The challenger won: it received `challengerReward` (its stake back plus the winner's share). The entry
+    /// is removed by the `ApplicationRemoved` or `ListingRemoved` that follows.
+    /// @param nodeId The challenged entry.
+    /// @param challengeId The challenge.
+    /// @param challengerReward The tokens paid to the challenger: its stake plus the winner's share of the entry's.
+    /// @param voterRewardPool The rest of the entry's stake, for the voters who upheld the challenge.
+    /// @param votesFor Revealed weight for upholding the challenge.
+    /// @param votesAgainst Revealed weight against it.
     event ChallengeSucceeded(
         bytes32 indexed nodeId,
         uint256 indexed challengeId,
@@ -93,52 +148,110 @@ interface IMailServerRegistry {
         uint256 votesFor,
         uint256 votesAgainst
     );
-    /// @notice The challenge was rejected (or turnout was below quorum): the entry's deposit grew by `ownerReward`.
+    /// @notice The challenge was rejected (or turnout was below quorum): the owner won `ownerReward`, which joined
+    /// the entry's deposit — or, when the deposit's 96 bits could not hold it, was paid to the owner instead
+    /// (`rewardPaidOut`). A challenged application is then listed (`Listed` follows).
+    /// @param nodeId The challenged entry.
+    /// @param challengeId The challenge.
+    /// @param ownerReward The winner's share of the challenger's stake.
+    /// @param rewardPaidOut Whether `ownerReward` was transferred to the owner instead of joining the deposit.
+    /// @param newDeposit The entry's deposit after the resolution.
+    /// @param voterRewardPool The rest of the challenger's stake, for the voters who rejected the challenge.
+    /// @param votesFor Revealed weight for upholding the challenge.
+    /// @param votesAgainst Revealed weight against it.
+    /// @param quorumReached Whether turnout reached the quorum (if not, there is no voter pool).
     event ChallengeFailed(
         bytes32 indexed nodeId,
         uint256 indexed challengeId,
         uint256 ownerReward,
+        bool rewardPaidOut,
+        uint256 newDeposit,
         uint256 voterRewardPool,
         uint256 votesFor,
         uint256 votesAgainst,
         bool quorumReached
     );
     /// @notice A voter on the winning side claimed its share of the reward pool.
+    /// @param nodeId The challenged entry.
+    /// @param challengeId The challenge.
+    /// @param voter The voter paid.
+    /// @param amount The tokens paid; the challenge's pool (`challengeOf`) is not reduced, claims are settled votes.
     event RewardClaimed(bytes32 indexed nodeId, uint256 indexed challengeId, address indexed voter, uint256 amount);
     /// @notice The governor changed a registry parameter.
+    /// @param name The parameter (`TcrParameters.Name`).
+    /// @param value Its new value.
     event ParameterSet(uint8 indexed name, uint256 value);
 
     /// @notice The action needs the entry in another stage.
-    error RegistryWrongStage(bytes32 nodeId, Stage current);
+    /// @param nodeId The entry.
+    /// @param current Its stage now.
+    /// @param required The stage the action needs (`initExit` also accepts an `Exiting` entry whose window passed).
+    error RegistryWrongStage(bytes32 nodeId, Stage current, Stage required);
+    /// @notice The entry is `Absent`, and the action needs an application or listing.
+    /// @param nodeId The node id asked for.
+    error RegistryNotFound(bytes32 nodeId);
     /// @notice Only the entry's owner may do this.
+    /// @param nodeId The entry.
+    /// @param caller The account that called.
+    /// @param owner The entry's owner.
     error RegistryNotOwner(bytes32 nodeId, address caller, address owner);
     /// @notice The deposit would be below the minimum deposit.
+    /// @param deposit The deposit offered.
+    /// @param minDeposit The minimum.
     error RegistryDepositTooLow(uint256 deposit, uint256 minDeposit);
     /// @notice An amount is zero or does not fit the stored width (96 bits).
+    /// @param amount The amount given.
     error RegistryInvalidAmount(uint256 amount);
     /// @notice The withdrawal exceeds what is free: the deposit less the larger of `minDeposit` and any stake.
+    /// @param nodeId The entry.
+    /// @param amount The amount asked for.
+    /// @param available The most that can be withdrawn now.
     error RegistryWithdrawTooLarge(bytes32 nodeId, uint256 amount, uint256 available);
     /// @notice The node-key proof's deadline has passed.
+    /// @param deadline The proof's deadline.
+    /// @param timestamp The current block time.
     error RegistryProofExpired(uint256 deadline, uint256 timestamp);
     /// @notice The node-key proof is malformed, high-S, or not signed by the node key over this application.
+    /// @param nodeId The node id applied for.
+    /// @param recovered The signer recovered from the proof (zero when none).
     error RegistryInvalidNodeProof(bytes32 nodeId, address recovered);
     /// @notice The entry already has an open challenge.
+    /// @param nodeId The entry.
+    /// @param challengeId The open challenge.
     error RegistryChallengeOpen(bytes32 nodeId, uint256 challengeId);
     /// @notice No challenge with this id exists for this node id.
+    /// @param nodeId The entry.
+    /// @param challengeId The challenge asked for.
     error RegistryChallengeNotFound(bytes32 nodeId, uint256 challengeId);
     /// @notice The challenge is not resolved yet.
+    /// @param nodeId The entry.
+    /// @param challengeId The open challenge.
     error RegistryChallengeNotResolved(bytes32 nodeId, uint256 challengeId);
     /// @notice Nothing can change for this entry now; `readyAt` is when something can (0: never by waiting).
+    /// @param nodeId The entry.
+    /// @param current Its stage now.
+    /// @param readyAt When the application stage or the open vote ends; 0 when waiting changes nothing.
     error RegistryNothingToUpdate(bytes32 nodeId, Stage current, uint256 readyAt);
     /// @notice finalizeExit outside its window; a missed window needs a new initExit.
+    /// @param nodeId The entry.
+    /// @param exitStart The first second of the window.
+    /// @param exitEnd The last second of the window.
+    /// @param timestamp The current block time.
     error RegistryExitNotReady(bytes32 nodeId, uint256 exitStart, uint256 exitEnd, uint256 timestamp);
     /// @notice The challenge's voter pool is empty (no quorum, or no weight on the winning side).
+    /// @param nodeId The entry.
+    /// @param challengeId The challenge.
     error RegistryNoRewardPool(bytes32 nodeId, uint256 challengeId);
     /// @notice Only the parameter governor may change parameters.
+    /// @param caller The account that called.
     error RegistryNotGovernor(address caller);
     /// @notice Two arrays of one batch differ in length.
+    /// @param a The first array's length.
+    /// @param b The second array's length.
     error RegistryLengthMismatch(uint256 a, uint256 b);
     /// @notice The voting contract weighs votes with another token than the registry's.
+    /// @param registryToken The registry's token.
+    /// @param votingToken The voting contract's token.
     error RegistryTokenMismatch(address registryToken, address votingToken);
 
     /// @notice The deposit token (also the voting token).

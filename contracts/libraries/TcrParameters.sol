@@ -63,8 +63,13 @@ library TcrParameters {
     }
 
     /// @notice A parameter index is not one of the known names.
+    /// @param name The index given.
     error ParameterUnknown(uint8 name);
     /// @notice A value lies outside the bounds of its parameter.
+    /// @param name The parameter.
+    /// @param value The value given.
+    /// @param min The smallest value allowed.
+    /// @param max The largest value allowed.
     error ParameterOutOfBounds(uint8 name, uint256 value, uint256 min, uint256 max);
 
     /// @notice The inclusive bounds of a parameter.

@@ -26,8 +26,10 @@ contract MailServerRegistryTest is TcrFixture {
         bytes evidence
     );
     event TouchedAndRemoved(bytes32 indexed nodeId, address indexed owner, uint256 deposit, uint256 minDeposit);
-    event ListingRemoved(bytes32 indexed nodeId, address indexed owner, uint256 refund);
-    event ApplicationRemoved(bytes32 indexed nodeId, address indexed owner, uint256 refund);
+    event ListingRemoved(bytes32 indexed nodeId, address indexed owner, uint256 indexed challengeId, uint256 refund);
+    event ApplicationRemoved(
+        bytes32 indexed nodeId, address indexed owner, uint256 indexed challengeId, uint256 refund
+    );
     event RewardClaimed(bytes32 indexed nodeId, uint256 indexed challengeId, address indexed voter, uint256 amount);
     event Exited(bytes32 indexed nodeId, address indexed owner, uint256 refund);
     event Deposited(bytes32 indexed nodeId, address indexed owner, uint256 amount, uint256 newDeposit);
@@ -45,6 +47,8 @@ contract MailServerRegistryTest is TcrFixture {
         bytes32 indexed nodeId,
         uint256 indexed challengeId,
         uint256 ownerReward,
+        bool rewardPaidOut,
+        uint256 newDeposit,
         uint256 voterRewardPool,
         uint256 votesFor,
         uint256 votesAgainst,
@@ -126,7 +130,8 @@ contract MailServerRegistryTest is TcrFixture {
         bytes memory proof = nodeProof(NODE_KEY_1, bob, nodeId, deadline);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMailServerRegistry.RegistryWrongStage.selector, nodeId, IMailServerRegistry.Stage.Applied
+                IMailServerRegistry.RegistryWrongStage.selector, nodeId, IMailServerRegistry.Stage.Applied,
+                IMailServerRegistry.Stage.Absent
             )
         );
         vm.prank(bob);
@@ -427,13 +432,9 @@ contract MailServerRegistryTest is TcrFixture {
         registry.deposit(nodeId, UNIT);
     }
 
-    function test_Deposit_Absent_RevertsWrongStage() public {
+    function test_Deposit_Absent_RevertsNotFound() public {
         bytes32 nodeId = nodeIdOf(NODE_KEY_1);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IMailServerRegistry.RegistryWrongStage.selector, nodeId, IMailServerRegistry.Stage.Absent
-            )
-        );
+        vm.expectRevert(abi.encodeWithSelector(IMailServerRegistry.RegistryNotFound.selector, nodeId));
         vm.prank(alice);
         registry.deposit(nodeId, UNIT);
     }
@@ -539,13 +540,9 @@ contract MailServerRegistryTest is TcrFixture {
         vm.assertTrue(registry.isListed(nodeId), "still trusted while challenged");
     }
 
-    function test_Challenge_Absent_RevertsWrongStage() public {
+    function test_Challenge_Absent_RevertsNotFound() public {
         bytes32 nodeId = nodeIdOf(NODE_KEY_1);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IMailServerRegistry.RegistryWrongStage.selector, nodeId, IMailServerRegistry.Stage.Absent
-            )
-        );
+        vm.expectRevert(abi.encodeWithSelector(IMailServerRegistry.RegistryNotFound.selector, nodeId));
         challengeAs(carol, nodeId);
     }
 
@@ -599,7 +596,7 @@ contract MailServerRegistryTest is TcrFixture {
         vm.assertTrue(registry.canUpdateStatus(nodeId), "ready");
 
         vm.expectEmit();
-        emit ListingRemoved(nodeId, alice, 40 * UNIT);
+        emit ListingRemoved(nodeId, alice, cid, 40 * UNIT);
         registry.updateStatus(nodeId);
 
         vm.assertFalse(registry.isListed(nodeId), "removed");
@@ -617,7 +614,7 @@ contract MailServerRegistryTest is TcrFixture {
         uint256 cid = challengeAs(carol, nodeId);
         vote(cid, voters2(voter1, voter2), options2(1, 1));
         vm.expectEmit();
-        emit ApplicationRemoved(nodeId, alice, 0);
+        emit ApplicationRemoved(nodeId, alice, cid, 0);
         registry.updateStatus(nodeId);
         vm.assertEq(uint256(registry.listing(nodeId).stage), uint256(IMailServerRegistry.Stage.Absent), "absent");
     }
@@ -823,7 +820,8 @@ contract MailServerRegistryTest is TcrFixture {
         bytes32 nodeId = applyAs(alice, NODE_KEY_1, MIN_DEPOSIT);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMailServerRegistry.RegistryWrongStage.selector, nodeId, IMailServerRegistry.Stage.Applied
+                IMailServerRegistry.RegistryWrongStage.selector, nodeId, IMailServerRegistry.Stage.Applied,
+                IMailServerRegistry.Stage.Listed
             )
         );
         vm.prank(alice);
@@ -851,7 +849,8 @@ contract MailServerRegistryTest is TcrFixture {
         registry.initExit(nodeId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMailServerRegistry.RegistryWrongStage.selector, nodeId, IMailServerRegistry.Stage.Exiting
+                IMailServerRegistry.RegistryWrongStage.selector, nodeId, IMailServerRegistry.Stage.Exiting,
+                IMailServerRegistry.Stage.Listed
             )
         );
         registry.initExit(nodeId);
@@ -923,7 +922,8 @@ contract MailServerRegistryTest is TcrFixture {
         bytes32 nodeId = listAs(alice, NODE_KEY_1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMailServerRegistry.RegistryWrongStage.selector, nodeId, IMailServerRegistry.Stage.Listed
+                IMailServerRegistry.RegistryWrongStage.selector, nodeId, IMailServerRegistry.Stage.Listed,
+                IMailServerRegistry.Stage.Exiting
             )
         );
         vm.prank(alice);
@@ -1003,7 +1003,17 @@ contract MailServerRegistryTest is TcrFixture {
         uint256 cid = challengeAs(carol, nodeId);
         vote(cid, _voters3(), _options3(0, 0, 1));
         vm.expectEmit(address(registry));
-        emit ChallengeFailed(nodeId, cid, MIN_DEPOSIT / 2, MIN_DEPOSIT / 2, 100_000 * UNIT, 200_000 * UNIT, true);
+        emit ChallengeFailed(
+            nodeId,
+            cid,
+            MIN_DEPOSIT / 2,
+            false,
+            MIN_DEPOSIT + MIN_DEPOSIT / 2,
+            MIN_DEPOSIT / 2,
+            100_000 * UNIT,
+            200_000 * UNIT,
+            true
+        );
         registry.updateStatus(nodeId);
     }
 
@@ -1116,6 +1126,10 @@ contract MailServerRegistryLargeTokenTest is TcrFixture {
         uint256 cid = challengeAs(carol, nodeId);
         vote(cid, voters2(voter1, voter2), options2(0, 0));
         uint256 before = token.balanceOf(alice);
+        vm.expectEmit(address(registry));
+        emit IMailServerRegistry.ChallengeFailed(
+            nodeId, cid, MIN_DEPOSIT / 2, true, full, MIN_DEPOSIT / 2, 0, 2 * HUGE, true
+        );
         registry.updateStatus(nodeId);
 
         vm.assertEq(registry.listing(nodeId).deposit, full, "deposit unchanged at its maximum");

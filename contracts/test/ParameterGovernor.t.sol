@@ -66,6 +66,18 @@ contract ParameterGovernorTest is TcrFixture {
         o[0] = a;
     }
 
+    /// Proposes `value` for `name` as alice on a copy of the state (reverted afterwards), so one test can try several
+    /// values of one parameter without the first proposal's being live; returns the value stored.
+    function proposedValue(uint8 name, uint256 value) internal returns (uint256 stored) {
+        uint256 snapshot = vm.snapshotState();
+        stored = governor.proposal(proposeAs(alice, name, value)).value;
+        vm.revertToState(snapshot);
+    }
+
+    function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
+        return min + x % (max - min + 1);
+    }
+
     function balance(address account) internal view returns (uint256) {
         return token.balanceOf(account);
     }
@@ -193,12 +205,9 @@ contract ParameterGovernorTest is TcrFixture {
     function test_Propose_Period60AndOneYear_Accepted() public {
         uint8[8] memory names = periodNames();
         for (uint256 i = 0; i < names.length; ++i) {
-            uint256 atMin = proposeAs(alice, names[i], 60);
-            uint256 atMax = proposeAs(alice, names[i], MAX_PERIOD);
-            vm.assertEq(governor.proposal(atMin).value, 60, "60 accepted");
-            vm.assertEq(governor.proposal(atMax).value, MAX_PERIOD, "one year accepted");
+            vm.assertEq(proposedValue(names[i], 60), 60, "60 accepted");
+            vm.assertEq(proposedValue(names[i], MAX_PERIOD), MAX_PERIOD, "one year accepted");
         }
-        vm.assertEq(governor.proposalCount(), 16, "all proposed");
     }
 
     function test_Propose_ExitDelayZero_Accepted() public {
@@ -221,8 +230,8 @@ contract ParameterGovernorTest is TcrFixture {
     function test_Propose_Percentage0And100_Accepted() public {
         uint8[4] memory names = percentNames();
         for (uint256 i = 0; i < names.length; ++i) {
-            vm.assertEq(governor.proposal(proposeAs(alice, names[i], 0)).value, 0, "0 accepted");
-            vm.assertEq(governor.proposal(proposeAs(alice, names[i], 100)).value, 100, "100 accepted");
+            vm.assertEq(proposedValue(names[i], 0), 0, "0 accepted");
+            vm.assertEq(proposedValue(names[i], 100), 100, "100 accepted");
         }
     }
 
@@ -239,9 +248,16 @@ contract ParameterGovernorTest is TcrFixture {
 
     function test_Propose_PassThreshold50And99_Accepted() public {
         uint8[2] memory names = thresholdNames();
+        // The fixture's thresholds are 50: move them to 99 first, then back.
         for (uint256 i = 0; i < names.length; ++i) {
-            vm.assertEq(governor.proposal(proposeAs(alice, names[i], 50)).value, 50, "50 accepted");
-            vm.assertEq(governor.proposal(proposeAs(alice, names[i], 99)).value, 99, "99 accepted");
+            vm.assertEq(proposedValue(names[i], 99), 99, "99 accepted");
+            proposeAs(alice, names[i], 99);
+        }
+        vm.warp(block.timestamp + APPLY);
+        governor.processProposal(1);
+        governor.processProposal(2);
+        for (uint256 i = 0; i < names.length; ++i) {
+            vm.assertEq(proposedValue(names[i], 50), 50, "50 accepted");
         }
     }
 
@@ -260,9 +276,9 @@ contract ParameterGovernorTest is TcrFixture {
     function test_Propose_MinDeposit1AndUint88Max_Accepted() public {
         uint8[2] memory names = depositNames();
         for (uint256 i = 0; i < names.length; ++i) {
-            vm.assertEq(governor.proposal(proposeAs(alice, names[i], 1)).value, 1, "1 accepted");
+            vm.assertEq(proposedValue(names[i], 1), 1, "1 accepted");
             uint256 max = type(uint88).max;
-            vm.assertEq(governor.proposal(proposeAs(alice, names[i], max)).value, max, "2^88-1 accepted");
+            vm.assertEq(proposedValue(names[i], max), max, "2^88-1 accepted");
         }
     }
 
@@ -281,6 +297,140 @@ contract ParameterGovernorTest is TcrFixture {
         vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, FRESH, 0, STAKE));
         proposeAs(FRESH, MIN_DEPOSIT_NAME, 150 * UNIT);
         vm.assertEq(governor.proposalCount(), 0, "nothing proposed");
+    }
+
+    // ----- propose: no-op and concurrent proposals ----------------------------------------------------------------
+
+    function proposalLive(uint8 name, uint256 proposalId) internal view returns (bytes memory) {
+        return abi.encodeWithSelector(
+            IParameterGovernor.GovernorProposalLive.selector, name, proposalId, governor.proposal(proposalId).processBy
+        );
+    }
+
+    function test_Propose_CurrentRegistryValue_RevertsValueUnchanged() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IParameterGovernor.GovernorValueUnchanged.selector, MIN_DEPOSIT_NAME, MIN_DEPOSIT)
+        );
+        proposeAs(alice, MIN_DEPOSIT_NAME, MIN_DEPOSIT);
+        vm.assertEq(governor.proposalCount(), 0, "nothing proposed");
+    }
+
+    function test_Propose_CurrentGovernanceValue_RevertsValueUnchanged() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IParameterGovernor.GovernorValueUnchanged.selector, GOV_COMMIT_NAME, COMMIT)
+        );
+        proposeAs(alice, GOV_COMMIT_NAME, COMMIT);
+    }
+
+    function test_Propose_ValueMadeCurrentByApply_RevertsValueUnchanged() public {
+        uint256 proposalId = proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
+        vm.warp(block.timestamp + APPLY);
+        governor.processProposal(proposalId);
+        vm.expectRevert(
+            abi.encodeWithSelector(IParameterGovernor.GovernorValueUnchanged.selector, MIN_DEPOSIT_NAME, 150 * UNIT)
+        );
+        proposeAs(bob, MIN_DEPOSIT_NAME, 150 * UNIT);
+    }
+
+    function test_Propose_SameValueWhilePending_RevertsProposalLive() public {
+        uint256 first = proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
+        vm.expectRevert(proposalLive(MIN_DEPOSIT_NAME, first));
+        proposeAs(bob, MIN_DEPOSIT_NAME, 150 * UNIT);
+    }
+
+    function test_Propose_OtherValueWhilePending_RevertsProposalLive() public {
+        uint256 first = proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
+        uint256 bobBefore = balance(bob);
+        vm.expectRevert(proposalLive(MIN_DEPOSIT_NAME, first));
+        proposeAs(bob, MIN_DEPOSIT_NAME, 300 * UNIT);
+        vm.assertEq(balance(bob), bobBefore, "no deposit taken");
+    }
+
+    function test_Propose_WhileChallenged_RevertsProposalLiveUntilVoteEndPlusWindow() public {
+        uint256 first = proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
+        uint256 challengeId = challengeProposalAs(carol, first);
+        (, uint256 revealEnd) = voting.pollDeadlines(challengeId);
+        vm.warp(revealEnd + PROCESS_WINDOW);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IParameterGovernor.GovernorProposalLive.selector,
+                MIN_DEPOSIT_NAME,
+                first,
+                revealEnd + PROCESS_WINDOW
+            )
+        );
+        proposeAs(bob, MIN_DEPOSIT_NAME, 300 * UNIT);
+        vm.warp(revealEnd + PROCESS_WINDOW + 1);
+        vm.assertEq(proposeAs(bob, MIN_DEPOSIT_NAME, 300 * UNIT), 2, "accepted once the window is over");
+    }
+
+    function test_Propose_OtherParameterWhileLive_Accepted() public {
+        proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
+        vm.assertEq(proposeAs(bob, GOV_COMMIT_NAME, 3 days), 2, "another parameter is free");
+        vm.assertEq(governor.liveProposalOf(MIN_DEPOSIT_NAME), 1, "first parameter's live proposal");
+        vm.assertEq(governor.liveProposalOf(GOV_COMMIT_NAME), 2, "second parameter's live proposal");
+    }
+
+    function test_Propose_AfterLiveApplied_Accepted() public {
+        uint256 first = proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
+        vm.warp(block.timestamp + APPLY);
+        governor.processProposal(first);
+        vm.assertEq(governor.liveProposalOf(MIN_DEPOSIT_NAME), 0, "applied: not live");
+        uint256 second = proposeAs(bob, MIN_DEPOSIT_NAME, 300 * UNIT);
+        vm.warp(block.timestamp + APPLY);
+        governor.processProposal(second);
+        vm.assertEq(registry.parameters().minDeposit, 300 * UNIT, "the newer proposal applied");
+    }
+
+    function test_Propose_AfterLiveRejected_Accepted() public {
+        (uint256 first,) = contested(voters2(voter1, voter2), options2(1, 1));
+        governor.processProposal(first);
+        vm.assertEq(statusOf(first), uint256(IParameterGovernor.ProposalStatus.Rejected), "rejected");
+        vm.assertEq(governor.liveProposalOf(MIN_DEPOSIT_NAME), 0, "rejected: not live");
+        vm.assertEq(proposeAs(bob, MIN_DEPOSIT_NAME, 150 * UNIT), 2, "the same value may be proposed again");
+    }
+
+    function test_Propose_AtLiveProcessBy_RevertsThenAcceptedOneSecondLater() public {
+        uint256 first = proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
+        uint256 processBy = governor.proposal(first).processBy;
+        vm.warp(processBy);
+        vm.expectRevert(proposalLive(MIN_DEPOSIT_NAME, first));
+        proposeAs(bob, MIN_DEPOSIT_NAME, 300 * UNIT);
+        vm.warp(processBy + 1);
+        vm.assertEq(governor.liveProposalOf(MIN_DEPOSIT_NAME), 0, "past its window");
+        vm.assertEq(proposeAs(bob, MIN_DEPOSIT_NAME, 300 * UNIT), 2, "accepted");
+    }
+
+    /// The case the rule exists for: an old proposal, left unprocessed, must not undo a newer change when it is
+    /// finally processed.
+    function test_ProcessProposal_StaleAfterNewerApplied_ExpiresWithoutUndoing() public {
+        uint256 stale = proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
+        vm.warp(governor.proposal(stale).processBy + 1);
+        uint256 newer = proposeAs(bob, MIN_DEPOSIT_NAME, 300 * UNIT);
+        vm.warp(block.timestamp + APPLY);
+        governor.processProposal(newer);
+        vm.assertEq(registry.parameters().minDeposit, 300 * UNIT, "newer value applied");
+
+        uint256 aliceBefore = balance(alice);
+        vm.expectEmit(true, true, false, true, address(governor));
+        emit IParameterGovernor.ProposalExpired(stale, MIN_DEPOSIT_NAME, 150 * UNIT);
+        governor.processProposal(stale);
+        vm.assertEq(statusOf(stale), uint256(IParameterGovernor.ProposalStatus.Expired), "expired");
+        vm.assertEq(registry.parameters().minDeposit, 300 * UNIT, "the newer change stands");
+        vm.assertEq(balance(alice), aliceBefore + STAKE, "deposit refunded");
+    }
+
+    function test_LiveProposalOf_NeverProposed_ReturnsZero() public view {
+        vm.assertEq(governor.liveProposalOf(MIN_DEPOSIT_NAME), 0, "none");
+    }
+
+    function testFuzz_Propose_AnyValueWhileLive_RevertsProposalLive(uint256 value, uint256 elapsed) public {
+        value = bound(value, 1, type(uint88).max);
+        vm.assume(value != MIN_DEPOSIT);
+        uint256 first = proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
+        vm.warp(block.timestamp + bound(elapsed, 0, APPLY + PROCESS_WINDOW));
+        vm.expectRevert(proposalLive(MIN_DEPOSIT_NAME, first));
+        proposeAs(bob, MIN_DEPOSIT_NAME, value);
     }
 
     // ----- challengeProposal ---------------------------------------------------------------------------------------
@@ -351,7 +501,8 @@ contract ParameterGovernorTest is TcrFixture {
             abi.encodeWithSelector(
                 IParameterGovernor.GovernorWrongStatus.selector,
                 proposalId,
-                IParameterGovernor.ProposalStatus.Challenged
+                IParameterGovernor.ProposalStatus.Challenged,
+                IParameterGovernor.ProposalStatus.Pending
             )
         );
         challengeProposalAs(bob, proposalId);
@@ -364,7 +515,10 @@ contract ParameterGovernorTest is TcrFixture {
         governor.processProposal(proposalId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IParameterGovernor.GovernorWrongStatus.selector, proposalId, IParameterGovernor.ProposalStatus.Applied
+                IParameterGovernor.GovernorWrongStatus.selector,
+                proposalId,
+                IParameterGovernor.ProposalStatus.Applied,
+                IParameterGovernor.ProposalStatus.Pending
             )
         );
         challengeProposalAs(carol, proposalId);
@@ -485,27 +639,31 @@ contract ParameterGovernorTest is TcrFixture {
         vm.assertEq(balance(address(governor)), 0, "governor holds nothing");
     }
 
-    function test_ProcessProposal_Twice_RevertsWrongStatus() public {
+    function test_ProcessProposal_Twice_RevertsAlreadyProcessed() public {
         uint256 aliceBefore = balance(alice);
         uint256 proposalId = proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
         vm.warp(block.timestamp + APPLY);
         governor.processProposal(proposalId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IParameterGovernor.GovernorWrongStatus.selector, proposalId, IParameterGovernor.ProposalStatus.Applied
+                IParameterGovernor.GovernorAlreadyProcessed.selector,
+                proposalId,
+                IParameterGovernor.ProposalStatus.Applied
             )
         );
         governor.processProposal(proposalId);
         vm.assertEq(balance(alice), aliceBefore, "refunded once");
     }
 
-    function test_ProcessProposal_AfterExpired_RevertsWrongStatus() public {
+    function test_ProcessProposal_AfterExpired_RevertsAlreadyProcessed() public {
         uint256 proposalId = proposeAs(alice, MIN_DEPOSIT_NAME, 150 * UNIT);
         vm.warp(governor.proposal(proposalId).processBy + 1);
         governor.processProposal(proposalId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IParameterGovernor.GovernorWrongStatus.selector, proposalId, IParameterGovernor.ProposalStatus.Expired
+                IParameterGovernor.GovernorAlreadyProcessed.selector,
+                proposalId,
+                IParameterGovernor.ProposalStatus.Expired
             )
         );
         governor.processProposal(proposalId);
@@ -973,6 +1131,9 @@ contract ParameterGovernorTest is TcrFixture {
             vm.expectRevert(outOfBounds(name, value, min, max));
             proposeAs(alice, name, value);
             vm.assertEq(governor.proposalCount(), 0, "rejected");
+        } else if (value == governor.get(name)) {
+            vm.expectRevert(abi.encodeWithSelector(IParameterGovernor.GovernorValueUnchanged.selector, name, value));
+            proposeAs(alice, name, value);
         } else {
             uint256 proposalId = proposeAs(alice, name, value);
             vm.assertEq(governor.proposal(proposalId).value, value, "accepted");

@@ -57,6 +57,8 @@ contract RegistryInvariantsTest is TcrFixture {
         invariant_RegistryBalanceMatchesObligations();
         invariant_ListedStateIsConsistent();
         invariant_EventMirrorMatchesRegistry();
+        invariant_EventLedgerMatchesRegistry();
+        vm.assertTrue(handler.ledgerBalance() != 0, "the ledger saw the voter pool left behind");
     }
 
     /// The registry holds exactly: every entry's deposit, every open challenge's stake, and every resolved
@@ -105,6 +107,28 @@ contract RegistryInvariantsTest is TcrFixture {
                 uint256(handler.mirroredStage(nodeId)), uint256(registry.listing(nodeId).stage), "stage from events"
             );
         }
+    }
+
+    /// A client that keeps its ledger from the registry's events alone holds what the contract holds: every entry's
+    /// owner, deposit and open challenge, every challenge's stake or voter pool and status, and the registry's token
+    /// balance (deposits, stakes and pools less every payout the events report).
+    function invariant_EventLedgerMatchesRegistry() public view {
+        for (uint256 i = 0; i < handler.nodeCount(); ++i) {
+            bytes32 nodeId = handler.nodeIds(i);
+            IMailServerRegistry.Listing memory l = registry.listing(nodeId);
+            RegistryHandler.LedgerEntry memory e = handler.ledgerEntry(nodeId);
+            vm.assertEq(e.owner, l.owner, "owner from events");
+            vm.assertEq(e.deposit, l.deposit, "deposit from events");
+            vm.assertEq(e.challengeId, l.challengeId, "open challenge from events");
+        }
+        for (uint256 i = 0; i < handler.challengeCount(); ++i) {
+            uint256 cid = handler.challengeIds(i);
+            IMailServerRegistry.Challenge memory c = registry.challengeOf(handler.nodeOfChallenge(cid), cid);
+            RegistryHandler.LedgerChallenge memory lc = handler.ledgerChallenge(cid);
+            vm.assertEq(lc.amount, c.amount, "stake or pool from events");
+            vm.assertEq(uint256(lc.status), uint256(c.status), "challenge status from events");
+        }
+        vm.assertEq(handler.ledgerBalance(), token.balanceOf(address(registry)), "registry balance from events");
     }
 
     /// No token is created or destroyed: the supply is fixed and all of it sits with the known holders.

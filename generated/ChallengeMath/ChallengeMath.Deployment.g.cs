@@ -19,8 +19,8 @@ public sealed partial class ChallengeMath
     public const string BytecodeHex =
         "0x"
         + "60556032600b8282823980515f1a607314602657634e487b7160e01b5f525f60045260245ffd5b305f52607381538281f3fe730000000000"
-        + "000000000000000000000000000000301460806040525f5ffdfea26469706673582212208a922ace787dd36b4ebf57c0c4cdebe199d20c1a"
-        + "4a9bcabf7b8cc8009e87401464736f6c634300081e0033";
+        + "000000000000000000000000000000301460806040525f5ffdfea26469706673582212208f8f70295599c57dfb24f458b055c37540bcaed0"
+        + "cfbae26345baa464812e509e64736f6c634300081e0033";
 
     /// <summary>Encodes deployment data: the creation bytecode followed by the ABI-encoded constructor arguments.</summary>
     /// <returns>The data of a contract-creation transaction.</returns>

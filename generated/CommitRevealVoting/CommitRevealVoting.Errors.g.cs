@@ -120,8 +120,8 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>The voter has already revealed in this poll.</summary>
-    /// <param name="PollId"><c>uint256 pollId</c>.</param>
-    /// <param name="Voter"><c>address voter</c>.</param>
+    /// <param name="PollId">The poll.</param>
+    /// <param name="Voter">The voter.</param>
     public sealed record VotingAlreadyRevealedError(UInt256 PollId, Address Voter) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingAlreadyRevealed(uint256,address)</c>.</summary>
@@ -159,8 +159,8 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>The revealed option and salt do not hash to this voter's commitment for this poll.</summary>
-    /// <param name="PollId"><c>uint256 pollId</c>.</param>
-    /// <param name="Voter"><c>address voter</c>.</param>
+    /// <param name="PollId">The poll.</param>
+    /// <param name="Voter">The voter.</param>
     public sealed record VotingCommitmentMismatchError(UInt256 PollId, Address Voter) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingCommitmentMismatch(uint256,address)</c>.</summary>
@@ -230,8 +230,8 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>A stage duration is zero or does not fit the stored width.</summary>
-    /// <param name="CommitDuration"><c>uint256 commitDuration</c>.</param>
-    /// <param name="RevealDuration"><c>uint256 revealDuration</c>.</param>
+    /// <param name="CommitDuration">The commit stage length given, in seconds.</param>
+    /// <param name="RevealDuration">The reveal stage length given, in seconds.</param>
     public sealed record VotingInvalidDurationError(UInt256 CommitDuration, UInt256 RevealDuration) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingInvalidDuration(uint256,uint256)</c>.</summary>
@@ -269,7 +269,7 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>Only options 0 (reject) and 1 (uphold) exist.</summary>
-    /// <param name="Option"><c>uint8 option</c>.</param>
+    /// <param name="Option">The option given.</param>
     public sealed record VotingInvalidOptionError(byte Option) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingInvalidOption(uint8)</c>.</summary>
@@ -305,8 +305,8 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>A percentage is above 100, or the pass threshold is 100 (never strictly exceeded).</summary>
-    /// <param name="QuorumPct"><c>uint8 quorumPct</c>.</param>
-    /// <param name="PassPct"><c>uint8 passPct</c>.</param>
+    /// <param name="QuorumPct">The quorum given.</param>
+    /// <param name="PassPct">The pass threshold given.</param>
     public sealed record VotingInvalidPercentageError(byte QuorumPct, byte PassPct) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingInvalidPercentage(uint8,uint8)</c>.</summary>
@@ -344,9 +344,9 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>The voter had no votes at the poll's snapshot; delegate (to yourself) before a poll opens.</summary>
-    /// <param name="PollId"><c>uint256 pollId</c>.</param>
-    /// <param name="Voter"><c>address voter</c>.</param>
-    /// <param name="Snapshot"><c>uint48 snapshot</c>.</param>
+    /// <param name="PollId">The poll.</param>
+    /// <param name="Voter">The voter.</param>
+    /// <param name="Snapshot">The token clock point whose weight counts.</param>
     public sealed record VotingNoVotingPowerError(UInt256 PollId, Address Voter, ulong Snapshot) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingNoVotingPower(uint256,address,uint48)</c>.</summary>
@@ -386,8 +386,8 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>The voter has no commitment in this poll.</summary>
-    /// <param name="PollId"><c>uint256 pollId</c>.</param>
-    /// <param name="Voter"><c>address voter</c>.</param>
+    /// <param name="PollId">The poll.</param>
+    /// <param name="Voter">The voter.</param>
     public sealed record VotingNotCommittedError(UInt256 PollId, Address Voter) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingNotCommitted(uint256,address)</c>.</summary>
@@ -425,9 +425,9 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>Only the contract that opened the poll may do this.</summary>
-    /// <param name="PollId"><c>uint256 pollId</c>.</param>
-    /// <param name="Caller"><c>address caller</c>.</param>
-    /// <param name="Owner"><c>address owner</c>.</param>
+    /// <param name="PollId">The poll.</param>
+    /// <param name="Caller">The account that called.</param>
+    /// <param name="Owner">The poll's owner.</param>
     public sealed record VotingNotPollOwnerError(UInt256 PollId, Address Caller, Address Owner) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingNotPollOwner(uint256,address,address)</c>.</summary>
@@ -467,10 +467,10 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>The voter did not reveal the given option, or has already been settled.</summary>
-    /// <param name="PollId"><c>uint256 pollId</c>.</param>
-    /// <param name="Voter"><c>address voter</c>.</param>
-    /// <param name="State"><c>uint8 state</c>.</param>
-    /// <param name="Option"><c>uint8 option</c>.</param>
+    /// <param name="PollId">The poll.</param>
+    /// <param name="Voter">The voter.</param>
+    /// <param name="State">The voter's vote state now.</param>
+    /// <param name="Option">The option it would have to have revealed.</param>
     public sealed record VotingNotSettleableError(UInt256 PollId, Address Voter, VoteState State, byte Option) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingNotSettleable(uint256,address,uint8,uint8)</c>.</summary>
@@ -512,7 +512,7 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>No poll has this id.</summary>
-    /// <param name="PollId"><c>uint256 pollId</c>.</param>
+    /// <param name="PollId">The id asked for.</param>
     public sealed record VotingPollNotFoundError(UInt256 PollId) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingPollNotFound(uint256)</c>.</summary>
@@ -580,9 +580,9 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>The action needs another stage than the poll is in.</summary>
-    /// <param name="PollId"><c>uint256 pollId</c>.</param>
-    /// <param name="Current"><c>uint8 current</c>.</param>
-    /// <param name="Required"><c>uint8 required</c>.</param>
+    /// <param name="PollId">The poll.</param>
+    /// <param name="Current">Its stage now.</param>
+    /// <param name="Required">The stage the action needs.</param>
     public sealed record VotingWrongStageError(UInt256 PollId, PollStage Current, PollStage Required) : CustomError
     {
         /// <summary>The canonical signature, <c>VotingWrongStage(uint256,uint8,uint8)</c>.</summary>

@@ -93,13 +93,13 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>A poll was opened.</summary>
-    /// <param name="PollId"><c>uint256 indexed pollId</c>.</param>
-    /// <param name="Owner"><c>address indexed owner</c>.</param>
-    /// <param name="Snapshot"><c>uint48 snapshot</c>.</param>
-    /// <param name="CommitEnd"><c>uint40 commitEnd</c>.</param>
-    /// <param name="RevealEnd"><c>uint40 revealEnd</c>.</param>
-    /// <param name="QuorumPct"><c>uint8 quorumPct</c>.</param>
-    /// <param name="PassPct"><c>uint8 passPct</c>.</param>
+    /// <param name="PollId">The new poll's id.</param>
+    /// <param name="Owner">The contract that opened it and alone may settle its votes.</param>
+    /// <param name="Snapshot">The token clock point whose voting weight counts.</param>
+    /// <param name="CommitEnd">When the commit stage ends.</param>
+    /// <param name="RevealEnd">When the reveal stage ends and the result is final.</param>
+    /// <param name="QuorumPct">Turnout needed, in percent of the supply at the snapshot.</param>
+    /// <param name="PassPct">Share of the revealed weight that option 1 must exceed, in percent.</param>
     public sealed record PollStartedEvent(UInt256 PollId, Address Owner, ulong Snapshot, ulong CommitEnd, ulong RevealEnd, byte QuorumPct, byte PassPct) : Event
     {
         /// <summary>The canonical signature, <c>PollStarted(uint256,address,uint48,uint40,uint40,uint8,uint8)</c>.</summary>
@@ -206,9 +206,9 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>A voter committed, or replaced its commitment, during the commit stage.</summary>
-    /// <param name="PollId"><c>uint256 indexed pollId</c>.</param>
-    /// <param name="Voter"><c>address indexed voter</c>.</param>
-    /// <param name="Commitment"><c>bytes32 commitment</c>.</param>
+    /// <param name="PollId">The poll.</param>
+    /// <param name="Voter">The voter.</param>
+    /// <param name="Commitment">The hash of the option and salt (see <c>commitmentOf</c>).</param>
     public sealed record VoteCommittedEvent(UInt256 PollId, Address Voter, Bytes32 Commitment) : Event
     {
         /// <summary>The canonical signature, <c>VoteCommitted(uint256,address,bytes32)</c>.</summary>
@@ -307,10 +307,10 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>A voter revealed its option with the given weight.</summary>
-    /// <param name="PollId"><c>uint256 indexed pollId</c>.</param>
-    /// <param name="Voter"><c>address indexed voter</c>.</param>
-    /// <param name="Option"><c>uint8 option</c>.</param>
-    /// <param name="Weight"><c>uint256 weight</c>.</param>
+    /// <param name="PollId">The poll.</param>
+    /// <param name="Voter">The voter.</param>
+    /// <param name="Option">The option revealed: 0 rejects, 1 upholds.</param>
+    /// <param name="Weight">The voter's weight at the snapshot.</param>
     public sealed record VoteRevealedEvent(UInt256 PollId, Address Voter, byte Option, UInt256 Weight) : Event
     {
         /// <summary>The canonical signature, <c>VoteRevealed(uint256,address,uint8,uint256)</c>.</summary>
@@ -411,9 +411,9 @@ public sealed partial class CommitRevealVoting
     }
 
     /// <summary>The poll owner settled a winning voter's vote (paid its reward); the vote cannot be settled again.</summary>
-    /// <param name="PollId"><c>uint256 indexed pollId</c>.</param>
-    /// <param name="Voter"><c>address indexed voter</c>.</param>
-    /// <param name="Weight"><c>uint256 weight</c>.</param>
+    /// <param name="PollId">The poll.</param>
+    /// <param name="Voter">The voter.</param>
+    /// <param name="Weight">The voter's revealed weight.</param>
     public sealed record VoteSettledEvent(UInt256 PollId, Address Voter, UInt256 Weight) : Event
     {
         /// <summary>The canonical signature, <c>VoteSettled(uint256,address,uint256)</c>.</summary>

@@ -34,13 +34,14 @@ public sealed partial class MailServerRegistry
         AbiError.Parse("RegistryInvalidNodeProof(bytes32 nodeId,address recovered)"),
         AbiError.Parse("RegistryLengthMismatch(uint256 a,uint256 b)"),
         AbiError.Parse("RegistryNoRewardPool(bytes32 nodeId,uint256 challengeId)"),
+        AbiError.Parse("RegistryNotFound(bytes32 nodeId)"),
         AbiError.Parse("RegistryNotGovernor(address caller)"),
         AbiError.Parse("RegistryNotOwner(bytes32 nodeId,address caller,address owner)"),
         AbiError.Parse("RegistryNothingToUpdate(bytes32 nodeId,uint8 current,uint256 readyAt)"),
         AbiError.Parse("RegistryProofExpired(uint256 deadline,uint256 timestamp)"),
         AbiError.Parse("RegistryTokenMismatch(address registryToken,address votingToken)"),
         AbiError.Parse("RegistryWithdrawTooLarge(bytes32 nodeId,uint256 amount,uint256 available)"),
-        AbiError.Parse("RegistryWrongStage(bytes32 nodeId,uint8 current)"),
+        AbiError.Parse("RegistryWrongStage(bytes32 nodeId,uint8 current,uint8 required)"),
         AbiError.Parse("SafeERC20FailedOperation(address token)"),
         AbiError.Parse("StringTooLong(string str)"),
     });
@@ -71,13 +72,14 @@ public sealed partial class MailServerRegistry
             0x48bc2d4du => RegistryInvalidNodeProofError.TryDecode(revertData),
             0xb65152e7u => RegistryLengthMismatchError.TryDecode(revertData),
             0xa404141fu => RegistryNoRewardPoolError.TryDecode(revertData),
+            0x07b1507bu => RegistryNotFoundError.TryDecode(revertData),
             0x376bf911u => RegistryNotGovernorError.TryDecode(revertData),
             0x8be77574u => RegistryNotOwnerError.TryDecode(revertData),
             0xe6647dc1u => RegistryNothingToUpdateError.TryDecode(revertData),
             0xce59c435u => RegistryProofExpiredError.TryDecode(revertData),
             0x17e80b3du => RegistryTokenMismatchError.TryDecode(revertData),
             0xe738ee52u => RegistryWithdrawTooLargeError.TryDecode(revertData),
-            0xcc89db29u => RegistryWrongStageError.TryDecode(revertData),
+            0x76d2f4f1u => RegistryWrongStageError.TryDecode(revertData),
             0x5274afe7u => SafeERC20FailedOperationError.TryDecode(revertData),
             0x305a27a9u => StringTooLongError.TryDecode(revertData),
             _ => null,
@@ -128,10 +130,10 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>A value lies outside the bounds of its parameter.</summary>
-    /// <param name="Name"><c>uint8 name</c>.</param>
-    /// <param name="Value"><c>uint256 value</c>.</param>
-    /// <param name="Min"><c>uint256 min</c>.</param>
-    /// <param name="Max"><c>uint256 max</c>.</param>
+    /// <param name="Name">The parameter.</param>
+    /// <param name="Value">The value given.</param>
+    /// <param name="Min">The smallest value allowed.</param>
+    /// <param name="Max">The largest value allowed.</param>
     public sealed record ParameterOutOfBoundsError(byte Name, UInt256 Value, UInt256 Min, UInt256 Max) : CustomError
     {
         /// <summary>The canonical signature, <c>ParameterOutOfBounds(uint8,uint256,uint256,uint256)</c>.</summary>
@@ -173,7 +175,7 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>A parameter index is not one of the known names.</summary>
-    /// <param name="Name"><c>uint8 name</c>.</param>
+    /// <param name="Name">The index given.</param>
     public sealed record ParameterUnknownError(byte Name) : CustomError
     {
         /// <summary>The canonical signature, <c>ParameterUnknown(uint8)</c>.</summary>
@@ -242,8 +244,8 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>No challenge with this id exists for this node id.</summary>
-    /// <param name="NodeId"><c>bytes32 nodeId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 challengeId</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="ChallengeId">The challenge asked for.</param>
     public sealed record RegistryChallengeNotFoundError(Bytes32 NodeId, UInt256 ChallengeId) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryChallengeNotFound(bytes32,uint256)</c>.</summary>
@@ -281,8 +283,8 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The challenge is not resolved yet.</summary>
-    /// <param name="NodeId"><c>bytes32 nodeId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 challengeId</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="ChallengeId">The open challenge.</param>
     public sealed record RegistryChallengeNotResolvedError(Bytes32 NodeId, UInt256 ChallengeId) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryChallengeNotResolved(bytes32,uint256)</c>.</summary>
@@ -320,8 +322,8 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The entry already has an open challenge.</summary>
-    /// <param name="NodeId"><c>bytes32 nodeId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 challengeId</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="ChallengeId">The open challenge.</param>
     public sealed record RegistryChallengeOpenError(Bytes32 NodeId, UInt256 ChallengeId) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryChallengeOpen(bytes32,uint256)</c>.</summary>
@@ -359,8 +361,8 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The deposit would be below the minimum deposit.</summary>
-    /// <param name="Deposit"><c>uint256 deposit</c>.</param>
-    /// <param name="MinDeposit"><c>uint256 minDeposit</c>.</param>
+    /// <param name="Deposit">The deposit offered.</param>
+    /// <param name="MinDeposit">The minimum.</param>
     public sealed record RegistryDepositTooLowError(UInt256 Deposit, UInt256 MinDeposit) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryDepositTooLow(uint256,uint256)</c>.</summary>
@@ -398,10 +400,10 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>finalizeExit outside its window; a missed window needs a new initExit.</summary>
-    /// <param name="NodeId"><c>bytes32 nodeId</c>.</param>
-    /// <param name="ExitStart"><c>uint256 exitStart</c>.</param>
-    /// <param name="ExitEnd"><c>uint256 exitEnd</c>.</param>
-    /// <param name="Timestamp"><c>uint256 timestamp</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="ExitStart">The first second of the window.</param>
+    /// <param name="ExitEnd">The last second of the window.</param>
+    /// <param name="Timestamp">The current block time.</param>
     public sealed record RegistryExitNotReadyError(Bytes32 NodeId, UInt256 ExitStart, UInt256 ExitEnd, UInt256 Timestamp) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryExitNotReady(bytes32,uint256,uint256,uint256)</c>.</summary>
@@ -443,7 +445,7 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>An amount is zero or does not fit the stored width (96 bits).</summary>
-    /// <param name="Amount"><c>uint256 amount</c>.</param>
+    /// <param name="Amount">The amount given.</param>
     public sealed record RegistryInvalidAmountError(UInt256 Amount) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryInvalidAmount(uint256)</c>.</summary>
@@ -479,8 +481,8 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The node-key proof is malformed, high-S, or not signed by the node key over this application.</summary>
-    /// <param name="NodeId"><c>bytes32 nodeId</c>.</param>
-    /// <param name="Recovered"><c>address recovered</c>.</param>
+    /// <param name="NodeId">The node id applied for.</param>
+    /// <param name="Recovered">The signer recovered from the proof (zero when none).</param>
     public sealed record RegistryInvalidNodeProofError(Bytes32 NodeId, Address Recovered) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryInvalidNodeProof(bytes32,address)</c>.</summary>
@@ -518,8 +520,8 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>Two arrays of one batch differ in length.</summary>
-    /// <param name="A"><c>uint256 a</c>.</param>
-    /// <param name="B"><c>uint256 b</c>.</param>
+    /// <param name="A">The first array's length.</param>
+    /// <param name="B">The second array's length.</param>
     public sealed record RegistryLengthMismatchError(UInt256 A, UInt256 B) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryLengthMismatch(uint256,uint256)</c>.</summary>
@@ -557,8 +559,8 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The challenge's voter pool is empty (no quorum, or no weight on the winning side).</summary>
-    /// <param name="NodeId"><c>bytes32 nodeId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 challengeId</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="ChallengeId">The challenge.</param>
     public sealed record RegistryNoRewardPoolError(Bytes32 NodeId, UInt256 ChallengeId) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryNoRewardPool(bytes32,uint256)</c>.</summary>
@@ -595,8 +597,44 @@ public sealed partial class MailServerRegistry
         }
     }
 
+    /// <summary>The entry is <c>Absent</c>, and the action needs an application or listing.</summary>
+    /// <param name="NodeId">The node id asked for.</param>
+    public sealed record RegistryNotFoundError(Bytes32 NodeId) : CustomError
+    {
+        /// <summary>The canonical signature, <c>RegistryNotFound(bytes32)</c>.</summary>
+        public const string Signature = "RegistryNotFound(bytes32)";
+
+        /// <summary>The selector: the first four bytes of the Keccak-256 hash of <see cref="Signature"/>.</summary>
+        public static AbiSelector Selector { get; } = new(0x07b1507bu);
+
+        /// <summary>Decodes revert data holding this error.</summary>
+        /// <param name="revertData">The revert data.</param>
+        /// <returns>The error, or <c>null</c> when the data has another selector.</returns>
+        /// <exception cref="AbiDecodingException">The selector matches but the arguments are malformed.</exception>
+        public static RegistryNotFoundError? TryDecode(ReadOnlySpan<byte> revertData)
+        {
+            if (revertData.Length < AbiSelector.Size || AbiSelector.Read(revertData) != Selector)
+            {
+                return null;
+            }
+
+            var reader = new AbiReader(revertData[AbiSelector.Size..]);
+            return new RegistryNotFoundError(
+                reader.ReadBytes32());
+        }
+
+        /// <summary>Encodes the error as revert data: the selector and the arguments.</summary>
+        /// <returns>The revert data.</returns>
+        public byte[] Encode()
+        {
+            using var writer = new AbiWriter();
+            writer.WriteBytes32(NodeId);
+            return writer.ToArray([0x07, 0xb1, 0x50, 0x7b]);
+        }
+    }
+
     /// <summary>Only the parameter governor may change parameters.</summary>
-    /// <param name="Caller"><c>address caller</c>.</param>
+    /// <param name="Caller">The account that called.</param>
     public sealed record RegistryNotGovernorError(Address Caller) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryNotGovernor(address)</c>.</summary>
@@ -632,9 +670,9 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>Only the entry's owner may do this.</summary>
-    /// <param name="NodeId"><c>bytes32 nodeId</c>.</param>
-    /// <param name="Caller"><c>address caller</c>.</param>
-    /// <param name="Owner"><c>address owner</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="Caller">The account that called.</param>
+    /// <param name="Owner">The entry's owner.</param>
     public sealed record RegistryNotOwnerError(Bytes32 NodeId, Address Caller, Address Owner) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryNotOwner(bytes32,address,address)</c>.</summary>
@@ -674,9 +712,9 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>Nothing can change for this entry now; <c>readyAt</c> is when something can (0: never by waiting).</summary>
-    /// <param name="NodeId"><c>bytes32 nodeId</c>.</param>
-    /// <param name="Current"><c>uint8 current</c>.</param>
-    /// <param name="ReadyAt"><c>uint256 readyAt</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="Current">Its stage now.</param>
+    /// <param name="ReadyAt">When the application stage or the open vote ends; 0 when waiting changes nothing.</param>
     public sealed record RegistryNothingToUpdateError(Bytes32 NodeId, Stage Current, UInt256 ReadyAt) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryNothingToUpdate(bytes32,uint8,uint256)</c>.</summary>
@@ -716,8 +754,8 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The node-key proof's deadline has passed.</summary>
-    /// <param name="Deadline"><c>uint256 deadline</c>.</param>
-    /// <param name="Timestamp"><c>uint256 timestamp</c>.</param>
+    /// <param name="Deadline">The proof's deadline.</param>
+    /// <param name="Timestamp">The current block time.</param>
     public sealed record RegistryProofExpiredError(UInt256 Deadline, UInt256 Timestamp) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryProofExpired(uint256,uint256)</c>.</summary>
@@ -755,8 +793,8 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The voting contract weighs votes with another token than the registry's.</summary>
-    /// <param name="RegistryToken"><c>address registryToken</c>.</param>
-    /// <param name="VotingToken"><c>address votingToken</c>.</param>
+    /// <param name="RegistryToken">The registry's token.</param>
+    /// <param name="VotingToken">The voting contract's token.</param>
     public sealed record RegistryTokenMismatchError(Address RegistryToken, Address VotingToken) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryTokenMismatch(address,address)</c>.</summary>
@@ -794,9 +832,9 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The withdrawal exceeds what is free: the deposit less the larger of <c>minDeposit</c> and any stake.</summary>
-    /// <param name="NodeId"><c>bytes32 nodeId</c>.</param>
-    /// <param name="Amount"><c>uint256 amount</c>.</param>
-    /// <param name="Available"><c>uint256 available</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="Amount">The amount asked for.</param>
+    /// <param name="Available">The most that can be withdrawn now.</param>
     public sealed record RegistryWithdrawTooLargeError(Bytes32 NodeId, UInt256 Amount, UInt256 Available) : CustomError
     {
         /// <summary>The canonical signature, <c>RegistryWithdrawTooLarge(bytes32,uint256,uint256)</c>.</summary>
@@ -836,15 +874,16 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The action needs the entry in another stage.</summary>
-    /// <param name="NodeId"><c>bytes32 nodeId</c>.</param>
-    /// <param name="Current"><c>uint8 current</c>.</param>
-    public sealed record RegistryWrongStageError(Bytes32 NodeId, Stage Current) : CustomError
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="Current">Its stage now.</param>
+    /// <param name="Required">The stage the action needs (<c>initExit</c> also accepts an <c>Exiting</c> entry whose window passed).</param>
+    public sealed record RegistryWrongStageError(Bytes32 NodeId, Stage Current, Stage Required) : CustomError
     {
-        /// <summary>The canonical signature, <c>RegistryWrongStage(bytes32,uint8)</c>.</summary>
-        public const string Signature = "RegistryWrongStage(bytes32,uint8)";
+        /// <summary>The canonical signature, <c>RegistryWrongStage(bytes32,uint8,uint8)</c>.</summary>
+        public const string Signature = "RegistryWrongStage(bytes32,uint8,uint8)";
 
         /// <summary>The selector: the first four bytes of the Keccak-256 hash of <see cref="Signature"/>.</summary>
-        public static AbiSelector Selector { get; } = new(0xcc89db29u);
+        public static AbiSelector Selector { get; } = new(0x76d2f4f1u);
 
         /// <summary>Decodes revert data holding this error.</summary>
         /// <param name="revertData">The revert data.</param>
@@ -860,6 +899,7 @@ public sealed partial class MailServerRegistry
             var reader = new AbiReader(revertData[AbiSelector.Size..]);
             return new RegistryWrongStageError(
                 reader.ReadBytes32(),
+                ReadStage(ref reader),
                 ReadStage(ref reader));
         }
 
@@ -870,7 +910,8 @@ public sealed partial class MailServerRegistry
             using var writer = new AbiWriter();
             writer.WriteBytes32(NodeId);
             writer.WriteUInt64((ulong)Current, 8);
-            return writer.ToArray([0xcc, 0x89, 0xdb, 0x29]);
+            writer.WriteUInt64((ulong)Required, 8);
+            return writer.ToArray([0x76, 0xd2, 0xf4, 0xf1]);
         }
     }
 

@@ -202,17 +202,18 @@ public sealed partial class MailServerRegistry
         return null;
     }
 
-    /// <summary>An application was removed after losing a challenge; its remaining deposit went back to the owner.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="Owner"><c>address indexed owner</c>.</param>
-    /// <param name="Refund"><c>uint256 refund</c>.</param>
-    public sealed record ApplicationRemovedEvent(Bytes32 NodeId, Address Owner, UInt256 Refund) : Event
+    /// <summary>An application was removed after losing challenge <c>challengeId</c>; the rest of its deposit (all of it but the stake) went back to the owner. Follows <c>ChallengeSucceeded</c>.</summary>
+    /// <param name="NodeId">The removed entry.</param>
+    /// <param name="Owner">Its former owner.</param>
+    /// <param name="ChallengeId">The challenge it lost.</param>
+    /// <param name="Refund">The tokens paid back to the owner.</param>
+    public sealed record ApplicationRemovedEvent(Bytes32 NodeId, Address Owner, UInt256 ChallengeId, UInt256 Refund) : Event
     {
-        /// <summary>The canonical signature, <c>ApplicationRemoved(bytes32,address,uint256)</c>.</summary>
-        public const string Signature = "ApplicationRemoved(bytes32,address,uint256)";
+        /// <summary>The canonical signature, <c>ApplicationRemoved(bytes32,address,uint256,uint256)</c>.</summary>
+        public const string Signature = "ApplicationRemoved(bytes32,address,uint256,uint256)";
 
         /// <summary>The first topic of every log of this event: the Keccak-256 hash of <see cref="Signature"/>.</summary>
-        public static Bytes32 Topic { get; } = Bytes32.Parse("0x6ff923223335edc1f62877b7ee0266f0c47b99d8aed74f92ff6240b2a644f1c2");
+        public static Bytes32 Topic { get; } = Bytes32.Parse("0x5ee077976ef7e9c3850910bd75f9994604fcd6301e71c50609ab286b64cef5cf");
 
         /// <summary>Decodes a log of this event.</summary>
         /// <param name="log">The log, as the node returns it.</param>
@@ -221,7 +222,7 @@ public sealed partial class MailServerRegistry
         public static ApplicationRemovedEvent? TryDecode(Log log)
         {
             ArgumentNullException.ThrowIfNull(log);
-            if (log.Topics.Count != 3 || log.Topics[0] != Topic)
+            if (log.Topics.Count != 4 || log.Topics[0] != Topic)
             {
                 return null;
             }
@@ -230,6 +231,7 @@ public sealed partial class MailServerRegistry
             return new ApplicationRemovedEvent(
                 DecodeTopicNodeId(log.Topics[1]),
                 DecodeTopicOwner(log.Topics[2]),
+                DecodeTopicChallengeId(log.Topics[3]),
                 reader.ReadUInt256());
         }
 
@@ -243,7 +245,7 @@ public sealed partial class MailServerRegistry
         {
             ArgumentNullException.ThrowIfNull(topics);
             ArgumentNullException.ThrowIfNull(data);
-            if (topics.Count != 3 || !LogHex.TopicEquals(topics[0], Topic))
+            if (topics.Count != 4 || !LogHex.TopicEquals(topics[0], Topic))
             {
                 return null;
             }
@@ -253,6 +255,7 @@ public sealed partial class MailServerRegistry
             return new ApplicationRemovedEvent(
                 DecodeTopicNodeId(LogHex.ReadBytes32Topic(topics[1])),
                 DecodeTopicOwner(LogHex.ReadBytes32Topic(topics[2])),
+                DecodeTopicChallengeId(LogHex.ReadBytes32Topic(topics[3])),
                 reader.ReadUInt256());
         }
 
@@ -260,10 +263,11 @@ public sealed partial class MailServerRegistry
         /// <param name="contract">The emitting contract; any contract when <c>null</c>.</param>
         /// <param name="nodeId">The <c>nodeId</c> value, or <c>null</c>.</param>
         /// <param name="owner">The <c>owner</c> value, or <c>null</c>.</param>
+        /// <param name="challengeId">The <c>challengeId</c> value, or <c>null</c>.</param>
         /// <param name="fromBlock">The first block; the node's default when <c>null</c>.</param>
         /// <param name="toBlock">The last block; the node's default when <c>null</c>.</param>
         /// <returns>A filter for <c>eth_getLogs</c> or a subscription.</returns>
-        public static LogFilter CreateFilter(Address? contract = null, Bytes32? nodeId = null, Address? owner = null, BlockTag? fromBlock = null, BlockTag? toBlock = null) => new()
+        public static LogFilter CreateFilter(Address? contract = null, Bytes32? nodeId = null, Address? owner = null, UInt256? challengeId = null, BlockTag? fromBlock = null, BlockTag? toBlock = null) => new()
         {
             Addresses = contract is { } address ? [address] : [],
             Topics = new IReadOnlyList<Bytes32>?[]
@@ -271,6 +275,7 @@ public sealed partial class MailServerRegistry
                 new[] { Topic },
                 nodeId is { } nodeIdValue ? new[] { EncodeTopicNodeId(nodeIdValue) } : null,
                 owner is { } ownerValue ? new[] { EncodeTopicOwner(ownerValue) } : null,
+                challengeId is { } challengeIdValue ? new[] { EncodeTopicChallengeId(challengeIdValue) } : null,
             },
             FromBlock = fromBlock,
             ToBlock = toBlock,
@@ -301,14 +306,27 @@ public sealed partial class MailServerRegistry
             writer.WriteAddress(value);
             return new Bytes32(writer.ToArray());
         }
+
+        private static UInt256 DecodeTopicChallengeId(Bytes32 topic)
+        {
+            var reader = new AbiReader(topic.AsSpan());
+            return reader.ReadUInt256();
+        }
+
+        private static Bytes32 EncodeTopicChallengeId(UInt256 value)
+        {
+            using var writer = new AbiWriter();
+            writer.WriteUInt256(value);
+            return new Bytes32(writer.ToArray());
+        }
     }
 
     /// <summary>An application was made. <c>data</c> (e.g. the node's ENR) is emitted, never stored.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="Owner"><c>address indexed owner</c>.</param>
-    /// <param name="Deposit"><c>uint256 deposit</c>.</param>
-    /// <param name="ApplicationEnd"><c>uint256 applicationEnd</c>.</param>
-    /// <param name="Data"><c>bytes data</c>.</param>
+    /// <param name="NodeId">The node id (keccak256 of the server's public key).</param>
+    /// <param name="Owner">The applicant, now the entry's owner.</param>
+    /// <param name="Deposit">The deposit paid in.</param>
+    /// <param name="ApplicationEnd">When an unchallenged application can be listed.</param>
+    /// <param name="Data">The applicant's data, emitted and never stored.</param>
     public sealed record AppliedEvent(Bytes32 NodeId, Address Owner, UInt256 Deposit, UInt256 ApplicationEnd, byte[] Data) : Event
     {
         /// <summary>The canonical signature, <c>Applied(bytes32,address,uint256,uint256,bytes)</c>.</summary>
@@ -410,21 +428,23 @@ public sealed partial class MailServerRegistry
         }
     }
 
-    /// <summary>The challenge was rejected (or turnout was below quorum): the entry's deposit grew by <c>ownerReward</c>.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 indexed challengeId</c>.</param>
-    /// <param name="OwnerReward"><c>uint256 ownerReward</c>.</param>
-    /// <param name="VoterRewardPool"><c>uint256 voterRewardPool</c>.</param>
-    /// <param name="VotesFor"><c>uint256 votesFor</c>.</param>
-    /// <param name="VotesAgainst"><c>uint256 votesAgainst</c>.</param>
-    /// <param name="QuorumReached"><c>bool quorumReached</c>.</param>
-    public sealed record ChallengeFailedEvent(Bytes32 NodeId, UInt256 ChallengeId, UInt256 OwnerReward, UInt256 VoterRewardPool, UInt256 VotesFor, UInt256 VotesAgainst, bool QuorumReached) : Event
+    /// <summary>The challenge was rejected (or turnout was below quorum): the owner won <c>ownerReward</c>, which joined the entry's deposit — or, when the deposit's 96 bits could not hold it, was paid to the owner instead (<c>rewardPaidOut</c>). A challenged application is then listed (<c>Listed</c> follows).</summary>
+    /// <param name="NodeId">The challenged entry.</param>
+    /// <param name="ChallengeId">The challenge.</param>
+    /// <param name="OwnerReward">The winner's share of the challenger's stake.</param>
+    /// <param name="RewardPaidOut">Whether <c>ownerReward</c> was transferred to the owner instead of joining the deposit.</param>
+    /// <param name="NewDeposit">The entry's deposit after the resolution.</param>
+    /// <param name="VoterRewardPool">The rest of the challenger's stake, for the voters who rejected the challenge.</param>
+    /// <param name="VotesFor">Revealed weight for upholding the challenge.</param>
+    /// <param name="VotesAgainst">Revealed weight against it.</param>
+    /// <param name="QuorumReached">Whether turnout reached the quorum (if not, there is no voter pool).</param>
+    public sealed record ChallengeFailedEvent(Bytes32 NodeId, UInt256 ChallengeId, UInt256 OwnerReward, bool RewardPaidOut, UInt256 NewDeposit, UInt256 VoterRewardPool, UInt256 VotesFor, UInt256 VotesAgainst, bool QuorumReached) : Event
     {
-        /// <summary>The canonical signature, <c>ChallengeFailed(bytes32,uint256,uint256,uint256,uint256,uint256,bool)</c>.</summary>
-        public const string Signature = "ChallengeFailed(bytes32,uint256,uint256,uint256,uint256,uint256,bool)";
+        /// <summary>The canonical signature, <c>ChallengeFailed(bytes32,uint256,uint256,bool,uint256,uint256,uint256,uint256,bool)</c>.</summary>
+        public const string Signature = "ChallengeFailed(bytes32,uint256,uint256,bool,uint256,uint256,uint256,uint256,bool)";
 
         /// <summary>The first topic of every log of this event: the Keccak-256 hash of <see cref="Signature"/>.</summary>
-        public static Bytes32 Topic { get; } = Bytes32.Parse("0x0f444422520066b25bb22ad214b0dc6aa529a7d21a4708f28affe07c8936e7c7");
+        public static Bytes32 Topic { get; } = Bytes32.Parse("0x972fc4d7907e9b687ae66b18a3e605662af71025712de6ffea431aa08d538234");
 
         /// <summary>Decodes a log of this event.</summary>
         /// <param name="log">The log, as the node returns it.</param>
@@ -442,6 +462,8 @@ public sealed partial class MailServerRegistry
             return new ChallengeFailedEvent(
                 DecodeTopicNodeId(log.Topics[1]),
                 DecodeTopicChallengeId(log.Topics[2]),
+                reader.ReadUInt256(),
+                reader.ReadBool(),
                 reader.ReadUInt256(),
                 reader.ReadUInt256(),
                 reader.ReadUInt256(),
@@ -469,6 +491,8 @@ public sealed partial class MailServerRegistry
             return new ChallengeFailedEvent(
                 DecodeTopicNodeId(LogHex.ReadBytes32Topic(topics[1])),
                 DecodeTopicChallengeId(LogHex.ReadBytes32Topic(topics[2])),
+                reader.ReadUInt256(),
+                reader.ReadBool(),
                 reader.ReadUInt256(),
                 reader.ReadUInt256(),
                 reader.ReadUInt256(),
@@ -523,13 +547,13 @@ public sealed partial class MailServerRegistry
         }
     }
 
-    /// <summary>The challenger won: it received <c>challengerReward</c> (its stake back plus the winner's share).</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 indexed challengeId</c>.</param>
-    /// <param name="ChallengerReward"><c>uint256 challengerReward</c>.</param>
-    /// <param name="VoterRewardPool"><c>uint256 voterRewardPool</c>.</param>
-    /// <param name="VotesFor"><c>uint256 votesFor</c>.</param>
-    /// <param name="VotesAgainst"><c>uint256 votesAgainst</c>.</param>
+    /// <summary>The challenger won: it received <c>challengerReward</c> (its stake back plus the winner's share). The entry is removed by the <c>ApplicationRemoved</c> or <c>ListingRemoved</c> that follows.</summary>
+    /// <param name="NodeId">The challenged entry.</param>
+    /// <param name="ChallengeId">The challenge.</param>
+    /// <param name="ChallengerReward">The tokens paid to the challenger: its stake plus the winner's share of the entry's.</param>
+    /// <param name="VoterRewardPool">The rest of the entry's stake, for the voters who upheld the challenge.</param>
+    /// <param name="VotesFor">Revealed weight for upholding the challenge.</param>
+    /// <param name="VotesAgainst">Revealed weight against it.</param>
     public sealed record ChallengeSucceededEvent(Bytes32 NodeId, UInt256 ChallengeId, UInt256 ChallengerReward, UInt256 VoterRewardPool, UInt256 VotesFor, UInt256 VotesAgainst) : Event
     {
         /// <summary>The canonical signature, <c>ChallengeSucceeded(bytes32,uint256,uint256,uint256,uint256,uint256)</c>.</summary>
@@ -633,14 +657,14 @@ public sealed partial class MailServerRegistry
         }
     }
 
-    /// <summary>An application or listing was challenged; the vote runs as poll <c>challengeId</c> on <c>voting()</c>.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 indexed challengeId</c>.</param>
-    /// <param name="Challenger"><c>address indexed challenger</c>.</param>
-    /// <param name="Stake"><c>uint256 stake</c>.</param>
-    /// <param name="CommitEnd"><c>uint256 commitEnd</c>.</param>
-    /// <param name="RevealEnd"><c>uint256 revealEnd</c>.</param>
-    /// <param name="Evidence"><c>bytes evidence</c>.</param>
+    /// <summary>An application or listing was challenged; the vote runs as poll <c>challengeId</c> on <c>voting()</c>. The entry's deposit is unchanged: <c>stake</c> of it is now at stake, beside the challenger's equal stake.</summary>
+    /// <param name="NodeId">The challenged entry.</param>
+    /// <param name="ChallengeId">The poll id of the vote on <c>voting()</c>.</param>
+    /// <param name="Challenger">The account that challenged and staked.</param>
+    /// <param name="Stake">The challenger's stake (<c>minDeposit</c>), matched by as much of the entry's deposit.</param>
+    /// <param name="CommitEnd">When the commit stage of the vote ends.</param>
+    /// <param name="RevealEnd">When the reveal stage ends and the challenge can be resolved.</param>
+    /// <param name="Evidence">The challenger's reason, emitted and never stored.</param>
     public sealed record ChallengedEvent(Bytes32 NodeId, UInt256 ChallengeId, Address Challenger, UInt256 Stake, UInt256 CommitEnd, UInt256 RevealEnd, byte[] Evidence) : Event
     {
         /// <summary>The canonical signature, <c>Challenged(bytes32,uint256,address,uint256,uint256,uint256,bytes)</c>.</summary>
@@ -762,10 +786,10 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The owner added tokens to the entry's deposit.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="Owner"><c>address indexed owner</c>.</param>
-    /// <param name="Amount"><c>uint256 amount</c>.</param>
-    /// <param name="NewDeposit"><c>uint256 newDeposit</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="Owner">Its owner, who paid.</param>
+    /// <param name="Amount">The tokens added.</param>
+    /// <param name="NewDeposit">The deposit after the change.</param>
     public sealed record DepositedEvent(Bytes32 NodeId, Address Owner, UInt256 Amount, UInt256 NewDeposit) : Event
     {
         /// <summary>The canonical signature, <c>Deposited(bytes32,address,uint256,uint256)</c>.</summary>
@@ -929,10 +953,10 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The owner started leaving; <c>finalizeExit</c> is possible from <c>exitStart</c> to <c>exitEnd</c>.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="Owner"><c>address indexed owner</c>.</param>
-    /// <param name="ExitStart"><c>uint256 exitStart</c>.</param>
-    /// <param name="ExitEnd"><c>uint256 exitEnd</c>.</param>
+    /// <param name="NodeId">The entry, still trusted and challengeable until it exits.</param>
+    /// <param name="Owner">Its owner.</param>
+    /// <param name="ExitStart">The first second <c>finalizeExit</c> is possible.</param>
+    /// <param name="ExitEnd">The last second <c>finalizeExit</c> is possible.</param>
     public sealed record ExitStartedEvent(Bytes32 NodeId, Address Owner, UInt256 ExitStart, UInt256 ExitEnd) : Event
     {
         /// <summary>The canonical signature, <c>ExitStarted(bytes32,address,uint256,uint256)</c>.</summary>
@@ -1032,10 +1056,10 @@ public sealed partial class MailServerRegistry
         }
     }
 
-    /// <summary>The owner left the registry and received its deposit.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="Owner"><c>address indexed owner</c>.</param>
-    /// <param name="Refund"><c>uint256 refund</c>.</param>
+    /// <summary>The owner left the registry and received its whole deposit. Trust ends here.</summary>
+    /// <param name="NodeId">The removed entry.</param>
+    /// <param name="Owner">Its former owner.</param>
+    /// <param name="Refund">The deposit paid back.</param>
     public sealed record ExitedEvent(Bytes32 NodeId, Address Owner, UInt256 Refund) : Event
     {
         /// <summary>The canonical signature, <c>Exited(bytes32,address,uint256)</c>.</summary>
@@ -1134,9 +1158,9 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>An application became a trusted listing.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="Owner"><c>address indexed owner</c>.</param>
-    /// <param name="Deposit"><c>uint256 deposit</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="Owner">Its owner.</param>
+    /// <param name="Deposit">Its deposit now (after any reward of a challenge it survived).</param>
     public sealed record ListedEvent(Bytes32 NodeId, Address Owner, UInt256 Deposit) : Event
     {
         /// <summary>The canonical signature, <c>Listed(bytes32,address,uint256)</c>.</summary>
@@ -1234,17 +1258,18 @@ public sealed partial class MailServerRegistry
         }
     }
 
-    /// <summary>A listing was removed after losing a challenge; its remaining deposit went back to the owner.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="Owner"><c>address indexed owner</c>.</param>
-    /// <param name="Refund"><c>uint256 refund</c>.</param>
-    public sealed record ListingRemovedEvent(Bytes32 NodeId, Address Owner, UInt256 Refund) : Event
+    /// <summary>A listing was removed after losing challenge <c>challengeId</c>; the rest of its deposit (all of it but the stake) went back to the owner. Follows <c>ChallengeSucceeded</c>. Trust ends here.</summary>
+    /// <param name="NodeId">The removed entry.</param>
+    /// <param name="Owner">Its former owner.</param>
+    /// <param name="ChallengeId">The challenge it lost.</param>
+    /// <param name="Refund">The tokens paid back to the owner.</param>
+    public sealed record ListingRemovedEvent(Bytes32 NodeId, Address Owner, UInt256 ChallengeId, UInt256 Refund) : Event
     {
-        /// <summary>The canonical signature, <c>ListingRemoved(bytes32,address,uint256)</c>.</summary>
-        public const string Signature = "ListingRemoved(bytes32,address,uint256)";
+        /// <summary>The canonical signature, <c>ListingRemoved(bytes32,address,uint256,uint256)</c>.</summary>
+        public const string Signature = "ListingRemoved(bytes32,address,uint256,uint256)";
 
         /// <summary>The first topic of every log of this event: the Keccak-256 hash of <see cref="Signature"/>.</summary>
-        public static Bytes32 Topic { get; } = Bytes32.Parse("0xd64497b14ef96d2ad450c53e2f3f179459dff4c6d112b8ee4f57fe802f653e96");
+        public static Bytes32 Topic { get; } = Bytes32.Parse("0xfdfae11bb445fa05a8596654e5aaffab94e0c8a05afb97783863b2be19a5130c");
 
         /// <summary>Decodes a log of this event.</summary>
         /// <param name="log">The log, as the node returns it.</param>
@@ -1253,7 +1278,7 @@ public sealed partial class MailServerRegistry
         public static ListingRemovedEvent? TryDecode(Log log)
         {
             ArgumentNullException.ThrowIfNull(log);
-            if (log.Topics.Count != 3 || log.Topics[0] != Topic)
+            if (log.Topics.Count != 4 || log.Topics[0] != Topic)
             {
                 return null;
             }
@@ -1262,6 +1287,7 @@ public sealed partial class MailServerRegistry
             return new ListingRemovedEvent(
                 DecodeTopicNodeId(log.Topics[1]),
                 DecodeTopicOwner(log.Topics[2]),
+                DecodeTopicChallengeId(log.Topics[3]),
                 reader.ReadUInt256());
         }
 
@@ -1275,7 +1301,7 @@ public sealed partial class MailServerRegistry
         {
             ArgumentNullException.ThrowIfNull(topics);
             ArgumentNullException.ThrowIfNull(data);
-            if (topics.Count != 3 || !LogHex.TopicEquals(topics[0], Topic))
+            if (topics.Count != 4 || !LogHex.TopicEquals(topics[0], Topic))
             {
                 return null;
             }
@@ -1285,6 +1311,7 @@ public sealed partial class MailServerRegistry
             return new ListingRemovedEvent(
                 DecodeTopicNodeId(LogHex.ReadBytes32Topic(topics[1])),
                 DecodeTopicOwner(LogHex.ReadBytes32Topic(topics[2])),
+                DecodeTopicChallengeId(LogHex.ReadBytes32Topic(topics[3])),
                 reader.ReadUInt256());
         }
 
@@ -1292,10 +1319,11 @@ public sealed partial class MailServerRegistry
         /// <param name="contract">The emitting contract; any contract when <c>null</c>.</param>
         /// <param name="nodeId">The <c>nodeId</c> value, or <c>null</c>.</param>
         /// <param name="owner">The <c>owner</c> value, or <c>null</c>.</param>
+        /// <param name="challengeId">The <c>challengeId</c> value, or <c>null</c>.</param>
         /// <param name="fromBlock">The first block; the node's default when <c>null</c>.</param>
         /// <param name="toBlock">The last block; the node's default when <c>null</c>.</param>
         /// <returns>A filter for <c>eth_getLogs</c> or a subscription.</returns>
-        public static LogFilter CreateFilter(Address? contract = null, Bytes32? nodeId = null, Address? owner = null, BlockTag? fromBlock = null, BlockTag? toBlock = null) => new()
+        public static LogFilter CreateFilter(Address? contract = null, Bytes32? nodeId = null, Address? owner = null, UInt256? challengeId = null, BlockTag? fromBlock = null, BlockTag? toBlock = null) => new()
         {
             Addresses = contract is { } address ? [address] : [],
             Topics = new IReadOnlyList<Bytes32>?[]
@@ -1303,6 +1331,7 @@ public sealed partial class MailServerRegistry
                 new[] { Topic },
                 nodeId is { } nodeIdValue ? new[] { EncodeTopicNodeId(nodeIdValue) } : null,
                 owner is { } ownerValue ? new[] { EncodeTopicOwner(ownerValue) } : null,
+                challengeId is { } challengeIdValue ? new[] { EncodeTopicChallengeId(challengeIdValue) } : null,
             },
             FromBlock = fromBlock,
             ToBlock = toBlock,
@@ -1333,11 +1362,24 @@ public sealed partial class MailServerRegistry
             writer.WriteAddress(value);
             return new Bytes32(writer.ToArray());
         }
+
+        private static UInt256 DecodeTopicChallengeId(Bytes32 topic)
+        {
+            var reader = new AbiReader(topic.AsSpan());
+            return reader.ReadUInt256();
+        }
+
+        private static Bytes32 EncodeTopicChallengeId(UInt256 value)
+        {
+            using var writer = new AbiWriter();
+            writer.WriteUInt256(value);
+            return new Bytes32(writer.ToArray());
+        }
     }
 
     /// <summary>The governor changed a registry parameter.</summary>
-    /// <param name="Name"><c>uint8 indexed name</c>.</param>
-    /// <param name="Value"><c>uint256 value</c>.</param>
+    /// <param name="Name">The parameter (<c>TcrParameters.Name</c>).</param>
+    /// <param name="Value">Its new value.</param>
     public sealed record ParameterSetEvent(byte Name, UInt256 Value) : Event
     {
         /// <summary>The canonical signature, <c>ParameterSet(uint8,uint256)</c>.</summary>
@@ -1419,10 +1461,10 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>A voter on the winning side claimed its share of the reward pool.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 indexed challengeId</c>.</param>
-    /// <param name="Voter"><c>address indexed voter</c>.</param>
-    /// <param name="Amount"><c>uint256 amount</c>.</param>
+    /// <param name="NodeId">The challenged entry.</param>
+    /// <param name="ChallengeId">The challenge.</param>
+    /// <param name="Voter">The voter paid.</param>
+    /// <param name="Amount">The tokens paid; the challenge's pool (<c>challengeOf</c>) is not reduced, claims are settled votes.</param>
     public sealed record RewardClaimedEvent(Bytes32 NodeId, UInt256 ChallengeId, Address Voter, UInt256 Amount) : Event
     {
         /// <summary>The canonical signature, <c>RewardClaimed(bytes32,uint256,address,uint256)</c>.</summary>
@@ -1537,11 +1579,11 @@ public sealed partial class MailServerRegistry
         }
     }
 
-    /// <summary>A challenge found the entry's deposit below <c>minDeposit</c>: the entry was removed, no vote was held.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="Owner"><c>address indexed owner</c>.</param>
-    /// <param name="Deposit"><c>uint256 deposit</c>.</param>
-    /// <param name="MinDeposit"><c>uint256 minDeposit</c>.</param>
+    /// <summary>A challenge found the entry's deposit below <c>minDeposit</c>: the entry was removed, its whole deposit went back to the owner, no vote was held and nothing was taken from the challenger. Trust ends here.</summary>
+    /// <param name="NodeId">The removed entry.</param>
+    /// <param name="Owner">Its former owner.</param>
+    /// <param name="Deposit">The deposit paid back.</param>
+    /// <param name="MinDeposit">The minimum deposit it fell below.</param>
     public sealed record TouchedAndRemovedEvent(Bytes32 NodeId, Address Owner, UInt256 Deposit, UInt256 MinDeposit) : Event
     {
         /// <summary>The canonical signature, <c>TouchedAndRemoved(bytes32,address,uint256,uint256)</c>.</summary>
@@ -1642,10 +1684,10 @@ public sealed partial class MailServerRegistry
     }
 
     /// <summary>The owner took tokens out of the entry's deposit.</summary>
-    /// <param name="NodeId"><c>bytes32 indexed nodeId</c>.</param>
-    /// <param name="Owner"><c>address indexed owner</c>.</param>
-    /// <param name="Amount"><c>uint256 amount</c>.</param>
-    /// <param name="NewDeposit"><c>uint256 newDeposit</c>.</param>
+    /// <param name="NodeId">The entry.</param>
+    /// <param name="Owner">Its owner, who was paid.</param>
+    /// <param name="Amount">The tokens taken out.</param>
+    /// <param name="NewDeposit">The deposit after the change.</param>
     public sealed record WithdrawnEvent(Bytes32 NodeId, Address Owner, UInt256 Amount, UInt256 NewDeposit) : Event
     {
         /// <summary>The canonical signature, <c>Withdrawn(bytes32,address,uint256,uint256)</c>.</summary>

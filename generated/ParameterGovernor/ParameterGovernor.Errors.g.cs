@@ -21,11 +21,14 @@ public sealed partial class ParameterGovernor
     /// <summary>Decodes revert data into the standard errors and every custom error of ParameterGovernor, for <see cref="RpcClientOptions.RevertDecoder"/>.</summary>
     public static RevertDecoder RevertDecoder { get; } = new(new AbiError[]
     {
+        AbiError.Parse("GovernorAlreadyProcessed(uint256 proposalId,uint8 current)"),
         AbiError.Parse("GovernorChallengeStageOver(uint256 proposalId,uint256 challengeEnd,uint256 timestamp)"),
         AbiError.Parse("GovernorNoReward(uint256 proposalId)"),
         AbiError.Parse("GovernorNotProcessable(uint256 proposalId,uint256 readyAt,uint256 timestamp)"),
+        AbiError.Parse("GovernorProposalLive(uint8 name,uint256 proposalId,uint256 liveUntil)"),
         AbiError.Parse("GovernorProposalNotFound(uint256 proposalId)"),
-        AbiError.Parse("GovernorWrongStatus(uint256 proposalId,uint8 current)"),
+        AbiError.Parse("GovernorValueUnchanged(uint8 name,uint256 value)"),
+        AbiError.Parse("GovernorWrongStatus(uint256 proposalId,uint8 current,uint8 required)"),
         AbiError.Parse("ParameterOutOfBounds(uint8 name,uint256 value,uint256 min,uint256 max)"),
         AbiError.Parse("ParameterUnknown(uint8 name)"),
         AbiError.Parse("ReentrancyGuardReentrantCall()"),
@@ -45,11 +48,14 @@ public sealed partial class ParameterGovernor
 
         return AbiSelector.Read(revertData).Value switch
         {
+            0x81688cfdu => GovernorAlreadyProcessedError.TryDecode(revertData),
             0xe4740b29u => GovernorChallengeStageOverError.TryDecode(revertData),
             0x51557b6au => GovernorNoRewardError.TryDecode(revertData),
             0x8fb4324eu => GovernorNotProcessableError.TryDecode(revertData),
+            0xa304b40au => GovernorProposalLiveError.TryDecode(revertData),
             0xa5d90291u => GovernorProposalNotFoundError.TryDecode(revertData),
-            0x6d693841u => GovernorWrongStatusError.TryDecode(revertData),
+            0xff37d169u => GovernorValueUnchangedError.TryDecode(revertData),
+            0xc1d03b8bu => GovernorWrongStatusError.TryDecode(revertData),
             0x0abc6a03u => ParameterOutOfBoundsError.TryDecode(revertData),
             0xaa017378u => ParameterUnknownError.TryDecode(revertData),
             0x3ee5aeb5u => ReentrancyGuardReentrantCallError.TryDecode(revertData),
@@ -69,10 +75,49 @@ public sealed partial class ParameterGovernor
         return error is not null;
     }
 
+    /// <summary>The proposal was already processed (applied, rejected or expired); there is nothing left to process.</summary>
+    /// <param name="ProposalId">The proposal.</param>
+    /// <param name="Current">Its final status.</param>
+    public sealed record GovernorAlreadyProcessedError(UInt256 ProposalId, ProposalStatus Current) : CustomError
+    {
+        /// <summary>The canonical signature, <c>GovernorAlreadyProcessed(uint256,uint8)</c>.</summary>
+        public const string Signature = "GovernorAlreadyProcessed(uint256,uint8)";
+
+        /// <summary>The selector: the first four bytes of the Keccak-256 hash of <see cref="Signature"/>.</summary>
+        public static AbiSelector Selector { get; } = new(0x81688cfdu);
+
+        /// <summary>Decodes revert data holding this error.</summary>
+        /// <param name="revertData">The revert data.</param>
+        /// <returns>The error, or <c>null</c> when the data has another selector.</returns>
+        /// <exception cref="AbiDecodingException">The selector matches but the arguments are malformed.</exception>
+        public static GovernorAlreadyProcessedError? TryDecode(ReadOnlySpan<byte> revertData)
+        {
+            if (revertData.Length < AbiSelector.Size || AbiSelector.Read(revertData) != Selector)
+            {
+                return null;
+            }
+
+            var reader = new AbiReader(revertData[AbiSelector.Size..]);
+            return new GovernorAlreadyProcessedError(
+                reader.ReadUInt256(),
+                ReadProposalStatus(ref reader));
+        }
+
+        /// <summary>Encodes the error as revert data: the selector and the arguments.</summary>
+        /// <returns>The revert data.</returns>
+        public byte[] Encode()
+        {
+            using var writer = new AbiWriter();
+            writer.WriteUInt256(ProposalId);
+            writer.WriteUInt64((ulong)Current, 8);
+            return writer.ToArray([0x81, 0x68, 0x8c, 0xfd]);
+        }
+    }
+
     /// <summary>The proposal's challenge stage is over; it can no longer be challenged.</summary>
-    /// <param name="ProposalId"><c>uint256 proposalId</c>.</param>
-    /// <param name="ChallengeEnd"><c>uint256 challengeEnd</c>.</param>
-    /// <param name="Timestamp"><c>uint256 timestamp</c>.</param>
+    /// <param name="ProposalId">The proposal.</param>
+    /// <param name="ChallengeEnd">When its challenge stage ended.</param>
+    /// <param name="Timestamp">The current block time.</param>
     public sealed record GovernorChallengeStageOverError(UInt256 ProposalId, UInt256 ChallengeEnd, UInt256 Timestamp) : CustomError
     {
         /// <summary>The canonical signature, <c>GovernorChallengeStageOver(uint256,uint256,uint256)</c>.</summary>
@@ -112,7 +157,7 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>The proposal's challenge is not resolved, or it has no voter reward pool.</summary>
-    /// <param name="ProposalId"><c>uint256 proposalId</c>.</param>
+    /// <param name="ProposalId">The proposal.</param>
     public sealed record GovernorNoRewardError(UInt256 ProposalId) : CustomError
     {
         /// <summary>The canonical signature, <c>GovernorNoReward(uint256)</c>.</summary>
@@ -148,9 +193,9 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>The proposal cannot be processed yet; <c>readyAt</c> is when it can.</summary>
-    /// <param name="ProposalId"><c>uint256 proposalId</c>.</param>
-    /// <param name="ReadyAt"><c>uint256 readyAt</c>.</param>
-    /// <param name="Timestamp"><c>uint256 timestamp</c>.</param>
+    /// <param name="ProposalId">The proposal.</param>
+    /// <param name="ReadyAt">When the challenge stage (or the vote) ends.</param>
+    /// <param name="Timestamp">The current block time.</param>
     public sealed record GovernorNotProcessableError(UInt256 ProposalId, UInt256 ReadyAt, UInt256 Timestamp) : CustomError
     {
         /// <summary>The canonical signature, <c>GovernorNotProcessable(uint256,uint256,uint256)</c>.</summary>
@@ -189,8 +234,50 @@ public sealed partial class ParameterGovernor
         }
     }
 
+    /// <summary>Another proposal of this parameter is live; a new one is accepted once it is processed or after <c>liveUntil</c>.</summary>
+    /// <param name="Name">The parameter.</param>
+    /// <param name="ProposalId">The live proposal.</param>
+    /// <param name="LiveUntil">The end of its process window (<c>processBy</c>).</param>
+    public sealed record GovernorProposalLiveError(byte Name, UInt256 ProposalId, UInt256 LiveUntil) : CustomError
+    {
+        /// <summary>The canonical signature, <c>GovernorProposalLive(uint8,uint256,uint256)</c>.</summary>
+        public const string Signature = "GovernorProposalLive(uint8,uint256,uint256)";
+
+        /// <summary>The selector: the first four bytes of the Keccak-256 hash of <see cref="Signature"/>.</summary>
+        public static AbiSelector Selector { get; } = new(0xa304b40au);
+
+        /// <summary>Decodes revert data holding this error.</summary>
+        /// <param name="revertData">The revert data.</param>
+        /// <returns>The error, or <c>null</c> when the data has another selector.</returns>
+        /// <exception cref="AbiDecodingException">The selector matches but the arguments are malformed.</exception>
+        public static GovernorProposalLiveError? TryDecode(ReadOnlySpan<byte> revertData)
+        {
+            if (revertData.Length < AbiSelector.Size || AbiSelector.Read(revertData) != Selector)
+            {
+                return null;
+            }
+
+            var reader = new AbiReader(revertData[AbiSelector.Size..]);
+            return new GovernorProposalLiveError(
+                (byte)reader.ReadUInt64(8),
+                reader.ReadUInt256(),
+                reader.ReadUInt256());
+        }
+
+        /// <summary>Encodes the error as revert data: the selector and the arguments.</summary>
+        /// <returns>The revert data.</returns>
+        public byte[] Encode()
+        {
+            using var writer = new AbiWriter();
+            writer.WriteUInt64(Name, 8);
+            writer.WriteUInt256(ProposalId);
+            writer.WriteUInt256(LiveUntil);
+            return writer.ToArray([0xa3, 0x04, 0xb4, 0x0a]);
+        }
+    }
+
     /// <summary>No proposal has this id.</summary>
-    /// <param name="ProposalId"><c>uint256 proposalId</c>.</param>
+    /// <param name="ProposalId">The id asked for.</param>
     public sealed record GovernorProposalNotFoundError(UInt256 ProposalId) : CustomError
     {
         /// <summary>The canonical signature, <c>GovernorProposalNotFound(uint256)</c>.</summary>
@@ -225,16 +312,56 @@ public sealed partial class ParameterGovernor
         }
     }
 
-    /// <summary>The action needs the proposal in another status.</summary>
-    /// <param name="ProposalId"><c>uint256 proposalId</c>.</param>
-    /// <param name="Current"><c>uint8 current</c>.</param>
-    public sealed record GovernorWrongStatusError(UInt256 ProposalId, ProposalStatus Current) : CustomError
+    /// <summary>The proposed value is the parameter's current value.</summary>
+    /// <param name="Name">The parameter.</param>
+    /// <param name="Value">Its current value.</param>
+    public sealed record GovernorValueUnchangedError(byte Name, UInt256 Value) : CustomError
     {
-        /// <summary>The canonical signature, <c>GovernorWrongStatus(uint256,uint8)</c>.</summary>
-        public const string Signature = "GovernorWrongStatus(uint256,uint8)";
+        /// <summary>The canonical signature, <c>GovernorValueUnchanged(uint8,uint256)</c>.</summary>
+        public const string Signature = "GovernorValueUnchanged(uint8,uint256)";
 
         /// <summary>The selector: the first four bytes of the Keccak-256 hash of <see cref="Signature"/>.</summary>
-        public static AbiSelector Selector { get; } = new(0x6d693841u);
+        public static AbiSelector Selector { get; } = new(0xff37d169u);
+
+        /// <summary>Decodes revert data holding this error.</summary>
+        /// <param name="revertData">The revert data.</param>
+        /// <returns>The error, or <c>null</c> when the data has another selector.</returns>
+        /// <exception cref="AbiDecodingException">The selector matches but the arguments are malformed.</exception>
+        public static GovernorValueUnchangedError? TryDecode(ReadOnlySpan<byte> revertData)
+        {
+            if (revertData.Length < AbiSelector.Size || AbiSelector.Read(revertData) != Selector)
+            {
+                return null;
+            }
+
+            var reader = new AbiReader(revertData[AbiSelector.Size..]);
+            return new GovernorValueUnchangedError(
+                (byte)reader.ReadUInt64(8),
+                reader.ReadUInt256());
+        }
+
+        /// <summary>Encodes the error as revert data: the selector and the arguments.</summary>
+        /// <returns>The revert data.</returns>
+        public byte[] Encode()
+        {
+            using var writer = new AbiWriter();
+            writer.WriteUInt64(Name, 8);
+            writer.WriteUInt256(Value);
+            return writer.ToArray([0xff, 0x37, 0xd1, 0x69]);
+        }
+    }
+
+    /// <summary>The action needs the proposal in another status.</summary>
+    /// <param name="ProposalId">The proposal.</param>
+    /// <param name="Current">Its status now.</param>
+    /// <param name="Required">The status the action needs.</param>
+    public sealed record GovernorWrongStatusError(UInt256 ProposalId, ProposalStatus Current, ProposalStatus Required) : CustomError
+    {
+        /// <summary>The canonical signature, <c>GovernorWrongStatus(uint256,uint8,uint8)</c>.</summary>
+        public const string Signature = "GovernorWrongStatus(uint256,uint8,uint8)";
+
+        /// <summary>The selector: the first four bytes of the Keccak-256 hash of <see cref="Signature"/>.</summary>
+        public static AbiSelector Selector { get; } = new(0xc1d03b8bu);
 
         /// <summary>Decodes revert data holding this error.</summary>
         /// <param name="revertData">The revert data.</param>
@@ -250,6 +377,7 @@ public sealed partial class ParameterGovernor
             var reader = new AbiReader(revertData[AbiSelector.Size..]);
             return new GovernorWrongStatusError(
                 reader.ReadUInt256(),
+                ReadProposalStatus(ref reader),
                 ReadProposalStatus(ref reader));
         }
 
@@ -260,15 +388,16 @@ public sealed partial class ParameterGovernor
             using var writer = new AbiWriter();
             writer.WriteUInt256(ProposalId);
             writer.WriteUInt64((ulong)Current, 8);
-            return writer.ToArray([0x6d, 0x69, 0x38, 0x41]);
+            writer.WriteUInt64((ulong)Required, 8);
+            return writer.ToArray([0xc1, 0xd0, 0x3b, 0x8b]);
         }
     }
 
     /// <summary>A value lies outside the bounds of its parameter.</summary>
-    /// <param name="Name"><c>uint8 name</c>.</param>
-    /// <param name="Value"><c>uint256 value</c>.</param>
-    /// <param name="Min"><c>uint256 min</c>.</param>
-    /// <param name="Max"><c>uint256 max</c>.</param>
+    /// <param name="Name">The parameter.</param>
+    /// <param name="Value">The value given.</param>
+    /// <param name="Min">The smallest value allowed.</param>
+    /// <param name="Max">The largest value allowed.</param>
     public sealed record ParameterOutOfBoundsError(byte Name, UInt256 Value, UInt256 Min, UInt256 Max) : CustomError
     {
         /// <summary>The canonical signature, <c>ParameterOutOfBounds(uint8,uint256,uint256,uint256)</c>.</summary>
@@ -310,7 +439,7 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>A parameter index is not one of the known names.</summary>
-    /// <param name="Name"><c>uint8 name</c>.</param>
+    /// <param name="Name">The index given.</param>
     public sealed record ParameterUnknownError(byte Name) : CustomError
     {
         /// <summary>The canonical signature, <c>ParameterUnknown(uint8)</c>.</summary>

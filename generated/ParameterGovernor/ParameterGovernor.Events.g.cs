@@ -133,8 +133,8 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>A governance parameter changed.</summary>
-    /// <param name="Name"><c>uint8 indexed name</c>.</param>
-    /// <param name="Value"><c>uint256 value</c>.</param>
+    /// <param name="Name">The parameter (a <c>Gov…</c> name).</param>
+    /// <param name="Value">Its new value.</param>
     public sealed record ParameterSetEvent(byte Name, UInt256 Value) : Event
     {
         /// <summary>The canonical signature, <c>ParameterSet(uint8,uint256)</c>.</summary>
@@ -216,9 +216,9 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>A proposal took effect.</summary>
-    /// <param name="ProposalId"><c>uint256 indexed proposalId</c>.</param>
-    /// <param name="Name"><c>uint8 indexed name</c>.</param>
-    /// <param name="Value"><c>uint256 value</c>.</param>
+    /// <param name="ProposalId">The proposal.</param>
+    /// <param name="Name">The parameter.</param>
+    /// <param name="Value">Its new value.</param>
     public sealed record ProposalAppliedEvent(UInt256 ProposalId, byte Name, UInt256 Value) : Event
     {
         /// <summary>The canonical signature, <c>ProposalApplied(uint256,uint8,uint256)</c>.</summary>
@@ -317,14 +317,14 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>A proposal's challenge was decided. <c>winnerReward</c> went to the winner on top of its own stake.</summary>
-    /// <param name="ProposalId"><c>uint256 indexed proposalId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 indexed challengeId</c>.</param>
-    /// <param name="Succeeded"><c>bool succeeded</c>.</param>
-    /// <param name="WinnerReward"><c>uint256 winnerReward</c>.</param>
-    /// <param name="VoterRewardPool"><c>uint256 voterRewardPool</c>.</param>
-    /// <param name="VotesFor"><c>uint256 votesFor</c>.</param>
-    /// <param name="VotesAgainst"><c>uint256 votesAgainst</c>.</param>
-    /// <param name="QuorumReached"><c>bool quorumReached</c>.</param>
+    /// <param name="ProposalId">The proposal.</param>
+    /// <param name="ChallengeId">The poll id of the challenge.</param>
+    /// <param name="Succeeded">Whether the challenger won (the proposal is rejected).</param>
+    /// <param name="WinnerReward">The part of the loser's stake paid to the winner on top of its own stake.</param>
+    /// <param name="VoterRewardPool">The part of the loser's stake reserved for the voters on the winning side.</param>
+    /// <param name="VotesFor">Revealed weight for upholding the challenge.</param>
+    /// <param name="VotesAgainst">Revealed weight against it.</param>
+    /// <param name="QuorumReached">Whether turnout reached the quorum.</param>
     public sealed record ProposalChallengeResolvedEvent(UInt256 ProposalId, UInt256 ChallengeId, bool Succeeded, UInt256 WinnerReward, UInt256 VoterRewardPool, UInt256 VotesFor, UInt256 VotesAgainst, bool QuorumReached) : Event
     {
         /// <summary>The canonical signature, <c>ProposalChallengeResolved(uint256,uint256,bool,uint256,uint256,uint256,uint256,bool)</c>.</summary>
@@ -433,13 +433,13 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>A proposal was challenged; the vote runs as poll <c>challengeId</c>.</summary>
-    /// <param name="ProposalId"><c>uint256 indexed proposalId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 indexed challengeId</c>.</param>
-    /// <param name="Challenger"><c>address indexed challenger</c>.</param>
-    /// <param name="Stake"><c>uint256 stake</c>.</param>
-    /// <param name="CommitEnd"><c>uint256 commitEnd</c>.</param>
-    /// <param name="RevealEnd"><c>uint256 revealEnd</c>.</param>
-    /// <param name="Evidence"><c>bytes evidence</c>.</param>
+    /// <param name="ProposalId">The challenged proposal.</param>
+    /// <param name="ChallengeId">The poll id of the vote on <c>voting()</c>.</param>
+    /// <param name="Challenger">The account that challenged and staked.</param>
+    /// <param name="Stake">The challenger's stake, equal to the proposal's deposit.</param>
+    /// <param name="CommitEnd">When the commit stage of the vote ends.</param>
+    /// <param name="RevealEnd">When the reveal stage ends and the challenge can be resolved.</param>
+    /// <param name="Evidence">The challenger's reason, emitted and never stored.</param>
     public sealed record ProposalChallengedEvent(UInt256 ProposalId, UInt256 ChallengeId, Address Challenger, UInt256 Stake, UInt256 CommitEnd, UInt256 RevealEnd, byte[] Evidence) : Event
     {
         /// <summary>The canonical signature, <c>ProposalChallenged(uint256,uint256,address,uint256,uint256,uint256,bytes)</c>.</summary>
@@ -561,12 +561,12 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>A proposal was made.</summary>
-    /// <param name="ProposalId"><c>uint256 indexed proposalId</c>.</param>
-    /// <param name="Proposer"><c>address indexed proposer</c>.</param>
-    /// <param name="Name"><c>uint8 indexed name</c>.</param>
-    /// <param name="Value"><c>uint256 value</c>.</param>
-    /// <param name="Deposit"><c>uint256 deposit</c>.</param>
-    /// <param name="ChallengeEnd"><c>uint256 challengeEnd</c>.</param>
+    /// <param name="ProposalId">The new proposal's id.</param>
+    /// <param name="Proposer">The account that proposed and paid the deposit.</param>
+    /// <param name="Name">The parameter (<c>TcrParameters.Name</c>).</param>
+    /// <param name="Value">The proposed value.</param>
+    /// <param name="Deposit">The proposer's deposit (<c>GovMinDeposit</c>).</param>
+    /// <param name="ChallengeEnd">When the challenge stage ends and an unchallenged proposal can be processed.</param>
     public sealed record ProposalCreatedEvent(UInt256 ProposalId, Address Proposer, byte Name, UInt256 Value, UInt256 Deposit, UInt256 ChallengeEnd) : Event
     {
         /// <summary>The canonical signature, <c>ProposalCreated(uint256,address,uint8,uint256,uint256,uint256)</c>.</summary>
@@ -686,9 +686,9 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>A proposal was processed after its process window and was not applied.</summary>
-    /// <param name="ProposalId"><c>uint256 indexed proposalId</c>.</param>
-    /// <param name="Name"><c>uint8 indexed name</c>.</param>
-    /// <param name="Value"><c>uint256 value</c>.</param>
+    /// <param name="ProposalId">The proposal.</param>
+    /// <param name="Name">The parameter.</param>
+    /// <param name="Value">The value that was proposed.</param>
     public sealed record ProposalExpiredEvent(UInt256 ProposalId, byte Name, UInt256 Value) : Event
     {
         /// <summary>The canonical signature, <c>ProposalExpired(uint256,uint8,uint256)</c>.</summary>
@@ -787,9 +787,9 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>A proposal lost its challenge and was not applied.</summary>
-    /// <param name="ProposalId"><c>uint256 indexed proposalId</c>.</param>
-    /// <param name="Name"><c>uint8 indexed name</c>.</param>
-    /// <param name="Value"><c>uint256 value</c>.</param>
+    /// <param name="ProposalId">The proposal.</param>
+    /// <param name="Name">The parameter.</param>
+    /// <param name="Value">The value that was proposed.</param>
     public sealed record ProposalRejectedEvent(UInt256 ProposalId, byte Name, UInt256 Value) : Event
     {
         /// <summary>The canonical signature, <c>ProposalRejected(uint256,uint8,uint256)</c>.</summary>
@@ -888,10 +888,10 @@ public sealed partial class ParameterGovernor
     }
 
     /// <summary>A winning voter claimed its reward from a proposal challenge.</summary>
-    /// <param name="ProposalId"><c>uint256 indexed proposalId</c>.</param>
-    /// <param name="ChallengeId"><c>uint256 indexed challengeId</c>.</param>
-    /// <param name="Voter"><c>address indexed voter</c>.</param>
-    /// <param name="Amount"><c>uint256 amount</c>.</param>
+    /// <param name="ProposalId">The challenged proposal.</param>
+    /// <param name="ChallengeId">The poll id of the challenge.</param>
+    /// <param name="Voter">The voter paid.</param>
+    /// <param name="Amount">The tokens paid.</param>
     public sealed record RewardClaimedEvent(UInt256 ProposalId, UInt256 ChallengeId, Address Voter, UInt256 Amount) : Event
     {
         /// <summary>The canonical signature, <c>RewardClaimed(uint256,uint256,address,uint256)</c>.</summary>

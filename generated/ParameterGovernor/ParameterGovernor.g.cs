@@ -267,6 +267,40 @@ public sealed partial class ParameterGovernor
         return reader.ReadUInt256();
     }
 
+    /// <summary>The live proposal of parameter <c>name</c> (see the contract's notice), or 0 when a proposal may be made.</summary>
+    /// <remarks>Reads <c>liveProposalOf(uint8)</c> with <c>eth_call</c>.</remarks>
+    /// <param name="name"><c>uint8 name</c>.</param>
+    /// <param name="from">The caller (<c>msg.sender</c>); the sender's account, if any, by default.</param>
+    /// <param name="block">The block to read at; the latest by default.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The <c>uint256</c> return value.</returns>
+    /// <exception cref="ContractRevertedException">The call reverted; <see cref="TryGetError"/> gives the typed error.</exception>
+    public async Task<UInt256> LiveProposalOfAsync(byte name, Address? from = null, BlockTag block = default, CancellationToken cancellationToken = default)
+    {
+        var returned = await Client.CallAsync(new CallRequest { From = from ?? Sender?.Address, To = Address, Data = EncodeLiveProposalOf(name) }, block, cancellationToken).ConfigureAwait(false);
+        return DecodeLiveProposalOfOutput(returned);
+    }
+
+    /// <summary>Encodes calldata for <c>liveProposalOf(uint8)</c> (selector <c>0x127bf873</c>).</summary>
+    /// <param name="name"><c>uint8 name</c>.</param>
+    /// <returns>The selector followed by the ABI-encoded arguments.</returns>
+    public static byte[] EncodeLiveProposalOf(byte name)
+    {
+        using var writer = new AbiWriter();
+        writer.WriteUInt64(name, 8);
+        return writer.ToArray([0x12, 0x7b, 0xf8, 0x73]);
+    }
+
+    /// <summary>Decodes the return data of <c>liveProposalOf(uint8)</c>.</summary>
+    /// <param name="data">The return data.</param>
+    /// <returns>The <c>uint256</c> return value.</returns>
+    /// <exception cref="AbiDecodingException">The data is malformed.</exception>
+    public static UInt256 DecodeLiveProposalOfOutput(ReadOnlySpan<byte> data)
+    {
+        var reader = new AbiReader(data);
+        return reader.ReadUInt256();
+    }
+
     /// <summary>The current governance parameters.</summary>
     /// <remarks>Reads <c>parameters()</c> with <c>eth_call</c>.</remarks>
     /// <param name="from">The caller (<c>msg.sender</c>); the sender's account, if any, by default.</param>
@@ -442,7 +476,7 @@ public sealed partial class ParameterGovernor
         return reader.ReadUInt256();
     }
 
-    /// <summary>Proposes <c>value</c> for parameter <c>name</c>, moving <c>GovMinDeposit</c> tokens from the caller (approve first). Reverts with <c>TcrParameters.ParameterUnknown</c> or <c>TcrParameters.ParameterOutOfBounds</c> on a bad name or value.</summary>
+    /// <summary>Proposes <c>value</c> for parameter <c>name</c>, moving <c>GovMinDeposit</c> tokens from the caller (approve first). Reverts with <c>TcrParameters.ParameterUnknown</c> or <c>TcrParameters.ParameterOutOfBounds</c> on a bad name or value, <c>GovernorValueUnchanged</c> when <c>value</c> is current, and <c>GovernorProposalLive</c> while another proposal of <c>name</c> is live.</summary>
     /// <remarks>Simulates <c>propose(uint8,uint256)</c> with <c>eth_call</c>: nothing is sent; see <see cref="SendProposeAsync"/>.</remarks>
     /// <param name="name"><c>uint8 name</c>.</param>
     /// <param name="value"><c>uint256 value</c>.</param>
@@ -460,7 +494,7 @@ public sealed partial class ParameterGovernor
     /// <summary>
     /// Sends a transaction calling <c>propose(uint8,uint256)</c> and waits for its receipt.
     ///
-    /// Proposes <c>value</c> for parameter <c>name</c>, moving <c>GovMinDeposit</c> tokens from the caller (approve first). Reverts with <c>TcrParameters.ParameterUnknown</c> or <c>TcrParameters.ParameterOutOfBounds</c> on a bad name or value.
+    /// Proposes <c>value</c> for parameter <c>name</c>, moving <c>GovMinDeposit</c> tokens from the caller (approve first). Reverts with <c>TcrParameters.ParameterUnknown</c> or <c>TcrParameters.ParameterOutOfBounds</c> on a bad name or value, <c>GovernorValueUnchanged</c> when <c>value</c> is current, and <c>GovernorProposalLive</c> while another proposal of <c>name</c> is live.
     /// </summary>
     /// <param name="name"><c>uint8 name</c>.</param>
     /// <param name="value"><c>uint256 value</c>.</param>

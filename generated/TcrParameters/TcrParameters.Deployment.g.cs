@@ -19,8 +19,8 @@ public sealed partial class TcrParameters
     public const string BytecodeHex =
         "0x"
         + "60556032600b8282823980515f1a607314602657634e487b7160e01b5f525f60045260245ffd5b305f52607381538281f3fe730000000000"
-        + "000000000000000000000000000000301460806040525f5ffdfea2646970667358221220f147631b4306fd83d1210bdc18f21c04924fc2ba"
-        + "4dedc4e375f4b8b0ca9baf4664736f6c634300081e0033";
+        + "000000000000000000000000000000301460806040525f5ffdfea26469706673582212205c1dce8bdc3c24f786c5f19ff70ed0804d428c4d"
+        + "ff7a9d3fe9a791d58ce469e064736f6c634300081e0033";
 
     /// <summary>Encodes deployment data: the creation bytecode followed by the ABI-encoded constructor arguments.</summary>
     /// <returns>The data of a contract-creation transaction.</returns>

@@ -56,10 +56,10 @@ public sealed partial class TcrParameters
     }
 
     /// <summary>A value lies outside the bounds of its parameter.</summary>
-    /// <param name="Name"><c>uint8 name</c>.</param>
-    /// <param name="Value"><c>uint256 value</c>.</param>
-    /// <param name="Min"><c>uint256 min</c>.</param>
-    /// <param name="Max"><c>uint256 max</c>.</param>
+    /// <param name="Name">The parameter.</param>
+    /// <param name="Value">The value given.</param>
+    /// <param name="Min">The smallest value allowed.</param>
+    /// <param name="Max">The largest value allowed.</param>
     public sealed record ParameterOutOfBoundsError(byte Name, UInt256 Value, UInt256 Min, UInt256 Max) : CustomError
     {
         /// <summary>The canonical signature, <c>ParameterOutOfBounds(uint8,uint256,uint256,uint256)</c>.</summary>
@@ -101,7 +101,7 @@ public sealed partial class TcrParameters
     }
 
     /// <summary>A parameter index is not one of the known names.</summary>
-    /// <param name="Name"><c>uint8 name</c>.</param>
+    /// <param name="Name">The index given.</param>
     public sealed record ParameterUnknownError(byte Name) : CustomError
     {
         /// <summary>The canonical signature, <c>ParameterUnknown(uint8)</c>.</summary>

@@ -38,6 +38,25 @@ contract RegistryHandler {
     /// A client's view of every entry's stage, built only from the registry's events.
     mapping(bytes32 nodeId => IMailServerRegistry.Stage) public mirroredStage;
 
+    /// A client's ledger, built only from the registry's events: per entry its owner, deposit and open challenge;
+    /// per challenge its stake (while open) or voter pool (once resolved) and status; and the tokens the registry
+    /// must hold, moved by every amount the events report paid in or out.
+    struct LedgerEntry {
+        address owner;
+        uint256 deposit;
+        uint256 challengeId;
+    }
+
+    struct LedgerChallenge {
+        uint256 amount;
+        IMailServerRegistry.ChallengeStatus status;
+        uint256 stake;
+    }
+
+    mapping(bytes32 nodeId => LedgerEntry) private _ledgerEntries;
+    mapping(uint256 challengeId => LedgerChallenge) private _ledgerChallenges;
+    uint256 public ledgerBalance;
+
     /// Records the logs an action emits and feeds them to the event mirror, as a client following the chain would.
     modifier recorded() {
         vm.recordLogs();
@@ -56,6 +75,14 @@ contract RegistryHandler {
             _nodeKeys.push(key);
             nodeIds.push(bytes32((uint256(keccak256(abi.encode(key))) << 160) | uint160(vm.addr(key))));
         }
+    }
+
+    function ledgerEntry(bytes32 nodeId) external view returns (LedgerEntry memory) {
+        return _ledgerEntries[nodeId];
+    }
+
+    function ledgerChallenge(uint256 challengeId) external view returns (LedgerChallenge memory) {
+        return _ledgerChallenges[challengeId];
     }
 
     function nodeCount() external view returns (uint256) {
@@ -221,12 +248,86 @@ contract RegistryHandler {
             if (topic == IMailServerRegistry.Applied.selector) mirroredStage[nodeId] = IMailServerRegistry.Stage.Applied;
             else if (topic == IMailServerRegistry.Listed.selector) mirroredStage[nodeId] = IMailServerRegistry.Stage.Listed;
             else if (topic == IMailServerRegistry.ExitStarted.selector) mirroredStage[nodeId] = IMailServerRegistry.Stage.Exiting;
-            else if (
-                topic == IMailServerRegistry.ApplicationRemoved.selector
-                    || topic == IMailServerRegistry.ListingRemoved.selector
-                    || topic == IMailServerRegistry.Exited.selector
-                    || topic == IMailServerRegistry.TouchedAndRemoved.selector
-            ) mirroredStage[nodeId] = IMailServerRegistry.Stage.Absent;
+            else if (_isRemoval(topic)) mirroredStage[nodeId] = IMailServerRegistry.Stage.Absent;
+            _account(log, topic, nodeId);
+        }
+    }
+
+    function _isRemoval(bytes32 topic) private pure returns (bool) {
+        return topic == IMailServerRegistry.ApplicationRemoved.selector
+            || topic == IMailServerRegistry.ListingRemoved.selector || topic == IMailServerRegistry.Exited.selector
+            || topic == IMailServerRegistry.TouchedAndRemoved.selector;
+    }
+
+    /// Keeps the ledger from one registry log alone, as a client that never reads contract state would.
+    function _account(Vm.Log memory log, bytes32 topic, bytes32 nodeId) private {
+        LedgerEntry storage e = _ledgerEntries[nodeId];
+        if (topic == IMailServerRegistry.Applied.selector) {
+            (uint256 amount,,) = abi.decode(log.data, (uint256, uint256, bytes));
+            e.owner = address(uint160(uint256(log.topics[2])));
+            e.deposit = amount;
+            ledgerBalance += amount;
+        } else if (topic == IMailServerRegistry.Deposited.selector) {
+            (uint256 amount, uint256 newDeposit) = abi.decode(log.data, (uint256, uint256));
+            require(newDeposit == e.deposit + amount, "Deposited: newDeposit == deposit + amount");
+            e.deposit = newDeposit;
+            ledgerBalance += amount;
+        } else if (topic == IMailServerRegistry.Withdrawn.selector) {
+            (uint256 amount, uint256 newDeposit) = abi.decode(log.data, (uint256, uint256));
+            require(newDeposit + amount == e.deposit, "Withdrawn: newDeposit == deposit - amount");
+            e.deposit = newDeposit;
+            ledgerBalance -= amount;
+        } else if (topic == IMailServerRegistry.Listed.selector) {
+            require(abi.decode(log.data, (uint256)) == e.deposit, "Listed: deposit as the ledger knows it");
+        } else if (topic == IMailServerRegistry.Challenged.selector) {
+            uint256 challengeId = uint256(log.topics[2]);
+            (uint256 stake,,,) = abi.decode(log.data, (uint256, uint256, uint256, bytes));
+            e.challengeId = challengeId;
+            _ledgerChallenges[challengeId] = LedgerChallenge(stake, IMailServerRegistry.ChallengeStatus.Open, stake);
+            ledgerBalance += stake;
+        } else if (topic == IMailServerRegistry.ChallengeSucceeded.selector) {
+            uint256 challengeId = uint256(log.topics[2]);
+            (uint256 challengerReward, uint256 pool,,) = abi.decode(log.data, (uint256, uint256, uint256, uint256));
+            LedgerChallenge storage c = _ledgerChallenges[challengeId];
+            require(challengerReward + pool == 2 * c.stake, "ChallengeSucceeded: both stakes accounted for");
+            (c.amount, c.status) = (pool, IMailServerRegistry.ChallengeStatus.Succeeded);
+            e.challengeId = 0;
+            ledgerBalance -= challengerReward;
+        } else if (topic == IMailServerRegistry.ChallengeFailed.selector) {
+            uint256 challengeId = uint256(log.topics[2]);
+            (uint256 reward, bool paidOut, uint256 newDeposit, uint256 pool,,,) =
+                abi.decode(log.data, (uint256, bool, uint256, uint256, uint256, uint256, bool));
+            require(newDeposit == (paidOut ? e.deposit : e.deposit + reward), "ChallengeFailed: newDeposit by path");
+            LedgerChallenge storage c = _ledgerChallenges[challengeId];
+            require(reward + pool == c.stake, "ChallengeFailed: the challenger's stake accounted for");
+            (c.amount, c.status) = (pool, IMailServerRegistry.ChallengeStatus.Failed);
+            e.deposit = newDeposit;
+            e.challengeId = 0;
+            if (paidOut) ledgerBalance -= reward;
+        } else if (
+            topic == IMailServerRegistry.ApplicationRemoved.selector
+                || topic == IMailServerRegistry.ListingRemoved.selector
+        ) {
+            uint256 challengeId = uint256(log.topics[3]);
+            uint256 refund = abi.decode(log.data, (uint256));
+            LedgerChallenge storage c = _ledgerChallenges[challengeId];
+            require(c.status == IMailServerRegistry.ChallengeStatus.Succeeded, "removed by the challenge it names");
+            // The stake went to the challenger and the voters; the rest of the deposit is the refund.
+            require(refund + c.stake == e.deposit, "removal refunds the deposit less the stake");
+            delete _ledgerEntries[nodeId];
+            ledgerBalance -= refund;
+        } else if (topic == IMailServerRegistry.Exited.selector) {
+            uint256 refund = abi.decode(log.data, (uint256));
+            require(refund == e.deposit, "Exited: the whole deposit is refunded");
+            delete _ledgerEntries[nodeId];
+            ledgerBalance -= refund;
+        } else if (topic == IMailServerRegistry.TouchedAndRemoved.selector) {
+            (uint256 refund,) = abi.decode(log.data, (uint256, uint256));
+            require(refund == e.deposit, "TouchedAndRemoved: the whole deposit is refunded");
+            delete _ledgerEntries[nodeId];
+            ledgerBalance -= refund;
+        } else if (topic == IMailServerRegistry.RewardClaimed.selector) {
+            ledgerBalance -= abi.decode(log.data, (uint256));
         }
     }
 

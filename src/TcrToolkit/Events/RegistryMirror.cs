@@ -458,11 +458,9 @@ public sealed class RegistryMirror : IAsyncDisposable, IDisposable
             case RegistryEventKind.ExitStarted:
                 current = current with { Stage = ListingStage.Exiting };
                 break;
-            case RegistryEventKind.Deposited or RegistryEventKind.Withdrawn:
+            // Each reports the deposit after the change (ChallengeFailed: after the reward joined it or was paid out).
+            case RegistryEventKind.Deposited or RegistryEventKind.Withdrawn or RegistryEventKind.ChallengeFailed:
                 current = current with { Deposit = e.GetUInt256("newDeposit") };
-                break;
-            case RegistryEventKind.ChallengeFailed when current.Deposit is { } deposit:
-                current = current with { Deposit = deposit + e.GetUInt256("ownerReward") };
                 break;
         }
     }

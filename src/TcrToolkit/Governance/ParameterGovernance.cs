@@ -151,7 +151,8 @@ public sealed class ParameterGovernance
 
     /// <summary>Proposes <paramref name="value"/> for <paramref name="name"/>, depositing the governor's minimum deposit (approved first when needed).</summary>
     /// <returns>The new proposal.</returns>
-    /// <exception cref="PreflightException">The value is out of the parameter's bounds, or the account lacks tokens.</exception>
+    /// <exception cref="PreflightException">The value is out of the parameter's bounds or is the current one, another
+    /// proposal of the parameter is live, or the account lacks tokens.</exception>
     public async Task<ProposalState> ProposeAsync(ParameterName name, UInt256 value, CancellationToken cancellationToken = default)
     {
         const string Action = "propose";
@@ -159,6 +160,10 @@ public sealed class ParameterGovernance
         var g = await GetGovernanceParametersAsync(cancellationToken).ConfigureAwait(false);
         var funds = await _connection.GetFundsAsync(Account.Address, _connection.Governor, cancellationToken).ConfigureAwait(false);
         GovernanceRules.CanPropose(parameter, value, g.MinDeposit, funds with { Allowance = UInt256.MaxValue }).ThrowIfBlocked(Action);
+        var current = await Governor.GetAsync((byte)name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var live = (ulong)await Governor.LiveProposalOfAsync((byte)name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var liveUntil = live == 0 ? default : (await GetProposalAsync(live, cancellationToken).ConfigureAwait(false))!.ProcessBy;
+        GovernanceRules.CanProposeNow(parameter, value, current, live, liveUntil).ThrowIfBlocked(Action);
         await Account.EnsureAllowanceAsync(_connection.Governor, g.MinDeposit, funds, cancellationToken).ConfigureAwait(false);
         var receipt = await Account.SendAsync(Action, _connection.Governor, ParameterGovernor.EncodePropose((byte)name, value), cancellationToken).ConfigureAwait(false);
         var created = receipt.Logs.Select(ParameterGovernor.ProposalCreatedEvent.TryDecode).First(e => e is not null)!;

@@ -161,6 +161,24 @@ public static class GovernanceRules
             : ActionCheck.Allowed;
     }
 
+    /// <summary>
+    /// The governor's concurrent-proposal rule for <c>propose(name, value)</c>: the value must differ from the
+    /// parameter's <paramref name="current"/> one, and no other proposal of it may be live
+    /// (<paramref name="liveProposalId"/>, 0 when none, live until <paramref name="liveUntil"/>).
+    /// </summary>
+    public static ActionCheck CanProposeNow(ParameterInfo parameter, UInt256 value, UInt256 current, ulong liveProposalId, DateTimeOffset liveUntil)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (value == current)
+        {
+            return ActionCheck.WrongState($"{parameter.Describe(current)} is already the current {parameter.Key}; propose another value.");
+        }
+
+        return liveProposalId != 0
+            ? ActionCheck.WrongState($"proposal {liveProposalId} for {parameter.Key} is live until {Time(liveUntil)}; challenge it, or propose after it is processed or after that time.")
+            : ActionCheck.Allowed;
+    }
+
     /// <summary><c>challengeProposal</c> of <paramref name="proposal"/> (null when there is none) by an account with <paramref name="funds"/> towards the governor.</summary>
     public static ActionCheck CanChallengeProposal(ulong proposalId, Governance.ProposalState? proposal, Funds funds, DateTimeOffset now)
     {

@@ -68,7 +68,7 @@ public sealed class ParamsCommandTests(DevnetFixture devnet) : DevnetTest(devnet
     public async Task Challenge_AProcessedProposal_RefusesAndSendsNothing()
     {
         using var library = await DevnetLibrary.ConnectAsync(Devnet);
-        await OkAsync("params", "propose", "exitDelay", "10m", "--account", "mnemonic:1");
+        await OkAsync("params", "propose", "exitDelay", "20m", "--account", "mnemonic:1");
         await IncreaseTimeAsync(Stage);
         await OkAsync("params", "process", "1", "--account", "mnemonic:1");
         var nonce = await library.NonceAsync(2);
@@ -78,7 +78,7 @@ public sealed class ParamsCommandTests(DevnetFixture devnet) : DevnetTest(devnet
         run.ExitCode.Should().Be(Refused, run.ToString());
         run.ErrorSentence().Should().Contain("Proposal 1 is applied; only a pending proposal can be challenged");
         (await library.NonceAsync(2)).Should().Be(nonce);
-        Parameter((await OkAsync("params", "show", "--json")).Json(), "exitDelay").GetProperty("value").GetString().Should().Be("600");
+        Parameter((await OkAsync("params", "show", "--json")).Json(), "exitDelay").GetProperty("value").GetString().Should().Be("1200");
     }
 
     [Fact]
@@ -92,6 +92,33 @@ public sealed class ParamsCommandTests(DevnetFixture devnet) : DevnetTest(devnet
         run.ExitCode.Should().Be(Refused, run.ToString());
         run.ErrorSentence().Should().Contain("There is no proposal 99");
         (await library.NonceAsync(1)).Should().Be(nonce);
+    }
+
+    [Fact]
+    public async Task Propose_TheCurrentValue_RefusesAndSendsNothing()
+    {
+        using var library = await DevnetLibrary.ConnectAsync(Devnet);
+        var nonce = await library.NonceAsync(1);
+
+        var run = await RunAsync("params", "propose", "exitDelay", "10m", "--account", "mnemonic:1");
+
+        run.ExitCode.Should().Be(Refused, run.ToString());
+        run.ErrorSentence().Should().Contain("600 s (00:10:00) is already the current exitDelay; propose another value");
+        (await library.NonceAsync(1)).Should().Be(nonce);
+    }
+
+    [Fact]
+    public async Task Propose_WhileAnotherProposalOfTheParameterIsLive_RefusesAndSendsNothing()
+    {
+        using var library = await DevnetLibrary.ConnectAsync(Devnet);
+        await OkAsync("params", "propose", "minDeposit", "250", "--account", "mnemonic:1");
+        var nonce = await library.NonceAsync(2);
+
+        var run = await RunAsync("params", "propose", "minDeposit", "300", "--account", "mnemonic:2");
+
+        run.ExitCode.Should().Be(Refused, run.ToString());
+        run.ErrorSentence().Should().Contain("Proposal 1 for minDeposit is live until");
+        (await library.NonceAsync(2)).Should().Be(nonce);
     }
 
     [Theory]

@@ -44,7 +44,7 @@ public sealed class GeneratedBindingsIntegrationTests(HardhatNodeFixture node) :
     }
 
     [Fact]
-    public async Task ChallengeAsync_AbsentNode_RevertsWithGeneratedWrongStageError()
+    public async Task ChallengeAsync_AbsentNode_RevertsWithGeneratedNotFoundError()
     {
         var (_, _, registry) = await DeployStackAsync();
         var nodeId = Keccak256.HashUtf8("nobody");
@@ -53,7 +53,7 @@ public sealed class GeneratedBindingsIntegrationTests(HardhatNodeFixture node) :
 
         var reverted = (await act.Should().ThrowAsync<ContractRevertedException>()).Which;
         MailServerRegistry.TryGetError(reverted, out var error).Should().BeTrue();
-        error.Should().Be(new MailServerRegistry.RegistryWrongStageError(nodeId, MailServerRegistry.Stage.Absent));
+        error.Should().Be(new MailServerRegistry.RegistryNotFoundError(nodeId));
     }
 
     [Fact]

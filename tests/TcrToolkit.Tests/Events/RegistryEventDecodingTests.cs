@@ -125,7 +125,7 @@ public sealed class RegistryEventDecodingTests
     [Fact]
     public void TryDecode_BoolOtherThanZeroOrOne_Throws()
     {
-        var log = LogOf("ChallengeFailed", ScriptedChain.NodeId(4), 1, 10, 20, 30, 40, true);
+        var log = LogOf("ChallengeFailed", ScriptedChain.NodeId(4), 1, 10, false, 110, 20, 30, 40, true);
         var data = log.Data.ToArray();
         data[^1] = 2; // quorumReached is a bool: 0 or 1 only
         var dirty = log with { Data = data };

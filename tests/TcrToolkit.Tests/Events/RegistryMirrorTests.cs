@@ -93,6 +93,27 @@ public sealed class RegistryMirrorTests : IDisposable
         reopened.GetListing(ScriptedChain.NodeId(2))!.Deposit.Should().Be((UInt256)100UL);
     }
 
+    [Theory]
+    [InlineData(false, 150UL)]
+    [InlineData(true, 100UL)] // the reward did not fit the 96-bit deposit and was paid out
+    public async Task ChallengeFailed_Confirmed_DepositIsTheEventsNewDeposit(bool rewardPaidOut, ulong newDeposit)
+    {
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        await using var mirror = Open(chain, depth: 1);
+        using var stop = new CancellationTokenSource();
+        var run = mirror.RunAsync(stop.Token);
+        chain.Mine(ScriptedChain.Listed(1));
+        var failedAt = chain.Mine(("ChallengeFailed",
+            [ScriptedChain.NodeId(1), (UInt256)1UL, (UInt256)50UL, rewardPaidOut, (UInt256)newDeposit, (UInt256)50UL, (UInt256)2UL, (UInt256)0UL, true]));
+        chain.Mine();
+
+        await Until(() => mirror.Checkpoint?.BlockNumber >= failedAt);
+
+        mirror.GetListing(ScriptedChain.NodeId(1))!.Deposit.Should().Be((UInt256)newDeposit);
+        await stop.CancelAsync();
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
     [Fact]
     public async Task Open_AfterManyListingsChangeInOneBlock_ReadsEveryRowBackFromTheFile()
     {

@@ -92,6 +92,30 @@ public sealed partial class TcrParameterCatalogTests
         check.Reason.Should().Be("a proposal deposit is 200 tokens but the governor may take only 0 tokens; approve the governor for at least that.");
     }
 
+    [Fact]
+    public void CanProposeNow_CurrentValue_WrongStateNamingTheValue()
+    {
+        var check = GovernanceRules.CanProposeNow(TcrParameterCatalog.Get("voteQuorum"), 10UL, 10UL, 0, default);
+
+        check.IsAllowed.Should().BeFalse();
+        check.Reason.Should().Be("10% is already the current voteQuorum; propose another value.");
+    }
+
+    [Fact]
+    public void CanProposeNow_AnotherProposalLive_WrongStateNamingIt()
+    {
+        var check = GovernanceRules.CanProposeNow(TcrParameterCatalog.Get("voteQuorum"), 20UL, 10UL, 3, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+
+        check.IsAllowed.Should().BeFalse();
+        check.Reason.Should().StartWith("proposal 3 for voteQuorum is live until ");
+    }
+
+    [Fact]
+    public void CanProposeNow_NewValueNothingLive_Allowed()
+    {
+        GovernanceRules.CanProposeNow(TcrParameterCatalog.Get("voteQuorum"), 20UL, 10UL, 0, default).IsAllowed.Should().BeTrue();
+    }
+
     private static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

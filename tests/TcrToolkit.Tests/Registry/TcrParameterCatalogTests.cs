@@ -12,7 +12,7 @@ public sealed partial class TcrParameterCatalogTests
     public void All_MatchesTheSolidityEnumNamesAndOrder()
     {
         // contracts/libraries/TcrParameters.sol is the source of truth; the catalog must list the same names in order.
-        var source = File.ReadAllText(Path.Combine(RepoRoot(), "contracts", "libraries", "TcrParameters.sol"));
+        var source = File.ReadAllText(Repository.PathOf("contracts", "libraries", "TcrParameters.sol"));
         var body = EnumBody().Match(source).Groups[1].Value;
         var names = EnumMember().Matches(body).Select(m => m.Groups[1].Value).ToList();
 
@@ -90,19 +90,6 @@ public sealed partial class TcrParameterCatalogTests
         var check = GovernanceRules.CanPropose(TcrParameterCatalog.Get("voteQuorum"), 20UL, Unit * 200UL, new Funds(Unit * 500UL, default));
 
         check.Reason.Should().Be("a proposal deposit is 200 tokens but the governor may take only 0 tokens; approve the governor for at least that.");
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "package.json")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (the folder with package.json) is not above the test binaries.");
     }
 
     [GeneratedRegex(@"enum Name \{(.*?)\}", RegexOptions.Singleline)]

@@ -5,6 +5,8 @@ using BigInteger = System.Numerics.BigInteger;
 
 namespace TcrToolkit.Ethereum;
 
+// Over 500 lines: the EIP-712 type grammar (validation, dependency order, encodeType) and the value encoder for every
+// member type read from JSON; both walk the same type definitions, which stay private to this class.
 /// <summary>
 /// Encodes and hashes EIP-712 structs from a set of type definitions and JSON values, as
 /// <c>eth_signTypedData_v4</c> describes them. Types are validated once, on construction.

@@ -5,6 +5,8 @@ using System.Numerics;
 
 namespace TcrToolkit.Ethereum;
 
+// Over 500 lines: one value type with its arithmetic, comparisons, parsing and formatting (decimal and hex), each a
+// small member that the operators and interfaces of .NET numeric types ask for; splitting it would scatter one type.
 /// <summary>
 /// An unsigned 256-bit integer: the EVM word, used for wei amounts, fees, token balances and ABI <c>uint256</c>.
 /// </summary>

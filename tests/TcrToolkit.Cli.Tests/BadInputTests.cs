@@ -87,7 +87,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task RpcUnreachable_ExitsRpcUnavailableAndNamesTheEndpoint()
     {
-        var closed = LoopbackListener.ClosedPortUrl();
+        var closed = LoopbackPorts.ClosedHttpUrl();
 
         var run = await _tcr.RunAsync("token", "balance", TcrProcess.HardhatAccount0, "--rpc", closed, "--manifest", _tcr.WriteManifest());
 
@@ -100,7 +100,7 @@ public sealed class BadInputTests : IDisposable
     {
         var devnet = Path.Combine(_tcr.WorkingDirectory, ".devnet");
         Directory.CreateDirectory(devnet);
-        var closed = LoopbackListener.ClosedPortUrl();
+        var closed = LoopbackPorts.ClosedHttpUrl();
         File.Copy(_tcr.WriteManifest(rpc: closed), Path.Combine(devnet, "devnet.json"));
 
         var run = await _tcr.RunAsync("token", "balance", TcrProcess.HardhatAccount0);

@@ -17,7 +17,7 @@ public sealed class FakeNode : IDisposable
     public FakeNode(ulong chainId = 31337)
     {
         _chainId = chainId;
-        Url = LoopbackListener.ClosedPortUrl() + "/";
+        Url = LoopbackPorts.ClosedHttpUrl() + "/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _ = ServeAsync();

@@ -22,16 +22,6 @@ public sealed class LoopbackListener : IDisposable
 
     public int Connections => Volatile.Read(ref _connections);
 
-    /// <summary>A loopback URL nothing listens on (a port just freed).</summary>
-    public static string ClosedPortUrl()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return $"http://127.0.0.1:{port}";
-    }
-
     public void Dispose() => _listener.Stop();
 
     private async Task AcceptAsync()

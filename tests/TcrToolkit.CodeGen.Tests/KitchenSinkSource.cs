@@ -13,19 +13,7 @@ internal static class KitchenSinkSource
     public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "KitchenSink");
 
     /// <summary>The test project's source folder, where the golden files live.</summary>
-    public static string ProjectDirectory
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TcrToolkit.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("TcrToolkit.sln not found above the test output."), "tests", "TcrToolkit.CodeGen.Tests");
-        }
-    }
+    public static string ProjectDirectory => Repository.PathOf("tests", "TcrToolkit.CodeGen.Tests");
 
     public static ContractSource Load()
     {

@@ -141,7 +141,7 @@ public static class EthCalls
             () =>
             {
                 var repeats = new LogRepeats();
-                return new RpcStreamedArray<Log, T>((ref Utf8JsonReader reader, out Log? log) => Log.TryRead(ref reader, out log, repeats), select);
+                return new RpcStreamedArray<Log, T>((ref Utf8JsonReader reader, out Log? log) => StreamedLogReader.TryRead(ref reader, out log, repeats), select);
             },
             isReadOnly: true);
     }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using TcrToolkit.Deployment;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Rpc;
-using TcrToolkit.Tests.Events;
 
 namespace TcrToolkit.Cli.Tests.Deploy;
 
@@ -186,7 +185,7 @@ public sealed class DeployCommandTests(SepoliaNodeFixture sepolia) : IClassFixtu
     [Fact]
     public async Task UnreachableNode_ExitsRpcUnavailable()
     {
-        var run = await DeployAsync(new Dictionary<string, string> { ["TCR_SEPOLIA_RPC_URL"] = LoopbackListener.ClosedPortUrl() }, "--network", "sepolia");
+        var run = await DeployAsync(new Dictionary<string, string> { ["TCR_SEPOLIA_RPC_URL"] = LoopbackPorts.ClosedHttpUrl() }, "--network", "sepolia");
 
         run.ExitCode.Should().Be(4, run.ToString());
         run.ErrorSentence().Should().Contain("Cannot reach the node");

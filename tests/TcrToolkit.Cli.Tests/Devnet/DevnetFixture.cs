@@ -21,7 +21,7 @@ public sealed class DevnetFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = new DevnetHost(new DevnetOptions { StateDirectory = Path.Combine(_directory, ".devnet"), RepositoryRoot = RepositoryRoot() });
+        Host = new DevnetHost(new DevnetOptions { StateDirectory = Path.Combine(_directory, ".devnet"), RepositoryRoot = Repository.Root });
         var up = await Host.UpAsync();
         Client = RpcClient.CreateHttp(up.State.RpcUrl);
         ManifestJson = await File.ReadAllTextAsync(Host.ManifestPath);
@@ -40,19 +40,6 @@ public sealed class DevnetFixture : IAsyncLifetime
         }
 
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "hardhat.config.js")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No hardhat.config.js above {AppContext.BaseDirectory}.");
     }
 }
 

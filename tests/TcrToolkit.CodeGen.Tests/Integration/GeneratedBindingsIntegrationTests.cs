@@ -1,6 +1,5 @@
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Rpc;
-using TcrToolkit.Ethereum.Tests.Rpc;
 using TcrToolkit.Generated;
 
 namespace TcrToolkit.CodeGen.Tests.Integration;

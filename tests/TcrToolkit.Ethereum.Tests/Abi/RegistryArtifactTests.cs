@@ -4,6 +4,7 @@ using TcrToolkit.Ethereum.Abi;
 namespace TcrToolkit.Ethereum.Tests.Abi;
 
 /// <summary>Decodes with the registry's real ABI, from the Hardhat artifact (<c>npx hardhat build</c> writes it).</summary>
+[Trait("Category", "Integration")]
 public sealed class RegistryArtifactTests
 {
     private static readonly Bytes32 NodeId = Keccak256.HashUtf8("node-1");
@@ -133,19 +134,5 @@ public sealed class ArtifactFactAttribute : FactAttribute
 
     public static bool Exists(string contract) => File.Exists(PathOf(contract));
 
-    public static string PathOf(string contract) =>
-        Path.Combine(RepositoryRoot(), "artifacts", "contracts", contract + ".sol", contract + ".json");
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "package.json")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return AppContext.BaseDirectory;
-    }
+    public static string PathOf(string contract) => Repository.ArtifactPath(contract);
 }

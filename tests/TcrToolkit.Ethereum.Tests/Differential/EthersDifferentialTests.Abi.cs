@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TcrToolkit.Ethereum.Abi;
+using static TcrToolkit.Testing.Differential.DifferentialRun;
 
 namespace TcrToolkit.Ethereum.Tests.Differential;
 

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xunit.Abstractions;
+using static TcrToolkit.Testing.Differential.DifferentialRun;
 
 namespace TcrToolkit.Ethereum.Tests.Differential;
 
@@ -13,8 +13,6 @@ namespace TcrToolkit.Ethereum.Tests.Differential;
 [Trait("Category", "Differential")]
 public sealed partial class EthersDifferentialTests(EthersOracle oracle, ITestOutputHelper output) : IClassFixture<EthersOracle>
 {
-    private const int MaxReportedMismatches = 5;
-
     [Fact]
     public void Rlp_RandomItemTrees_EncodeAndDecodeLikeEthers()
     {
@@ -305,48 +303,9 @@ public sealed partial class EthersDifferentialTests(EthersOracle oracle, ITestOu
         return order.Where(f => domain.ContainsKey(f.Name)).Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["type"] = f.Type });
     }
 
-    private static void Expect<T>(string what, T expected, T actual)
-    {
-        if (!EqualityComparer<T>.Default.Equals(expected, actual))
-        {
-            throw new MismatchException($"{what}: ethers {expected}, ours {actual}");
-        }
-    }
-
     private void Run<TInput>(
         string category,
         Func<RandomInputs, (JsonObject Request, TInput Input)> generate,
-        Action<TInput, OracleAnswer> compare)
-    {
-        var count = DifferentialSettings.CasesFor(category);
-        var seed = DifferentialSettings.SeedFor(category);
-        output.WriteLine($"{category}: {count} cases against ethers {oracle.EthersVersion}; seed {DifferentialSettings.Seed}, {DifferentialSettings.ReproduceHint}");
-        var stopwatch = Stopwatch.StartNew();
-        var inputs = new RandomInputs(seed);
-        var cases = Enumerable.Range(0, count).Select(_ => generate(inputs)).ToList();
-        var answers = oracle.Ask([.. cases.Select(c => c.Request)]);
-        var mismatches = new List<string>();
-        for (var i = 0; i < cases.Count; i++)
-        {
-            try
-            {
-                compare(cases[i].Input, answers[i]);
-            }
-            catch (Exception ex) when (ex is MismatchException or EthereumFormatException or InvalidOperationException or ArgumentException or System.Security.Cryptography.CryptographicException)
-            {
-                var theirs = answers[i].Result?.GetRawText() ?? $"error: {answers[i].Error}";
-                mismatches.Add($"case #{i}: {ex.Message}\n    input: {cases[i].Request.ToJsonString()}\n    ethers: {theirs}");
-            }
-        }
-
-        output.WriteLine($"{category}: {count - mismatches.Count}/{count} agree ({stopwatch.ElapsedMilliseconds} ms)");
-        mismatches.Count.Should().Be(
-            0,
-            "ours must agree with ethers on every {0} case ({1}); the first mismatches are:\n{2}\n",
-            category,
-            DifferentialSettings.ReproduceHint,
-            string.Join("\n", mismatches.Take(MaxReportedMismatches)));
-    }
-
-    private sealed class MismatchException(string message) : Exception(message);
+        Action<TInput, OracleAnswer> compare) =>
+        new DifferentialRun(oracle, output).Run(category, DifferentialShares.CasesFor(category), seed => new RandomInputs(seed), generate, compare);
 }

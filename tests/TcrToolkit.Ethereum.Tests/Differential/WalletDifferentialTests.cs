@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using TcrToolkit.Ethereum.Wallets;
 using Xunit.Abstractions;
+using static TcrToolkit.Testing.Differential.DifferentialRun;
 
 namespace TcrToolkit.Ethereum.Tests.Differential;
 
@@ -16,7 +17,7 @@ namespace TcrToolkit.Ethereum.Tests.Differential;
 [Trait("Category", "Differential")]
 public sealed class WalletDifferentialTests(EthersOracle oracle, ITestOutputHelper output) : IClassFixture<EthersOracle>
 {
-    private const int MaxReportedMismatches = 5;
+    private const int MaxReportedMismatches = DifferentialRun.MaxReportedMismatches;
     private const int ScryptCases = 32;
     private const int Pbkdf2Cases = 40;
 
@@ -403,44 +404,6 @@ public sealed class WalletDifferentialTests(EthersOracle oracle, ITestOutputHelp
         return string.Join(' ', words);
     }
 
-    private static void Expect<T>(string what, T expected, T actual)
-    {
-        if (!EqualityComparer<T>.Default.Equals(expected, actual))
-        {
-            throw new MismatchException($"{what}: ethers {expected}, ours {actual}");
-        }
-    }
-
-    private void Run<TInput>(string category, int count, Func<RandomInputs, (JsonObject Request, TInput Input)> generate, Action<TInput, OracleAnswer> compare)
-    {
-        var seed = DifferentialSettings.SeedFor(category);
-        output.WriteLine($"{category}: {count} cases against ethers {oracle.EthersVersion}; seed {DifferentialSettings.Seed}, {DifferentialSettings.ReproduceHint}");
-        var stopwatch = Stopwatch.StartNew();
-        var inputs = new RandomInputs(seed);
-        var cases = Enumerable.Range(0, count).Select(_ => generate(inputs)).ToList();
-        var answers = oracle.Ask([.. cases.Select(c => c.Request)]);
-        var mismatches = new List<string>();
-        for (var i = 0; i < cases.Count; i++)
-        {
-            try
-            {
-                compare(cases[i].Input, answers[i]);
-            }
-            catch (Exception ex) when (ex is MismatchException or EthereumFormatException or InvalidOperationException or ArgumentException or System.Security.Cryptography.CryptographicException)
-            {
-                var theirs = answers[i].Result?.GetRawText() ?? $"error: {answers[i].Error}";
-                mismatches.Add($"case #{i}: {ex.GetType().Name}: {ex.Message}\n    input: {cases[i].Request.ToJsonString()}\n    ethers: {theirs}");
-            }
-        }
-
-        output.WriteLine($"{category}: {count - mismatches.Count}/{count} agree ({stopwatch.ElapsedMilliseconds} ms)");
-        mismatches.Should().BeEmpty(
-            "ours must agree with ethers on every {0} case (seed {1}; {2}); the first mismatches are:\n{3}\n",
-            category,
-            DifferentialSettings.Seed,
-            DifferentialSettings.ReproduceHint,
-            string.Join("\n", mismatches.Take(MaxReportedMismatches)));
-    }
-
-    private sealed class MismatchException(string message) : Exception(message);
+    private void Run<TInput>(string category, int count, Func<RandomInputs, (JsonObject Request, TInput Input)> generate, Action<TInput, OracleAnswer> compare) =>
+        new DifferentialRun(oracle, output).Run(category, count, seed => new RandomInputs(seed), generate, compare);
 }

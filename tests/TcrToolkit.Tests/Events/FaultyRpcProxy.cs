@@ -21,7 +21,7 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
     public FaultyRpcProxy(Uri target)
     {
         _target = target;
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.FreeTcpPort();
         Endpoint = new Uri($"http://127.0.0.1:{port}/");
         _listener.Prefixes.Add(Endpoint.ToString());
         _listener.Start();
@@ -161,12 +161,5 @@ public sealed class FaultyRpcProxy : IAsyncDisposable
         context.Response.ContentLength64 = bytes.Length;
         await context.Response.OutputStream.WriteAsync(bytes);
         context.Response.Close();
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

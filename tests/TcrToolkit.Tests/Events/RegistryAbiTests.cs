@@ -3,6 +3,7 @@ using TcrToolkit.Events;
 
 namespace TcrToolkit.Tests.Events;
 
+[Trait("Category", "Integration")]
 public sealed class RegistryAbiTests
 {
     [Fact]
@@ -16,23 +17,5 @@ public sealed class RegistryAbiTests
 
         JsonNode.DeepEquals(embedded, current).Should().BeTrue(
             "src/TcrToolkit/Events/MailServerRegistry.abi.json must be the artifact's 'abi'; copy it again after changing the contract");
-    }
-}
-
-internal static class Repository
-{
-    public static string Root { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "package.json")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No package.json found above {AppContext.BaseDirectory}; run the tests from inside the repository.");
     }
 }

@@ -150,7 +150,7 @@ public sealed class RegistryEventsIntegrationTests(RegistryChainFixture fixture)
     [Fact]
     public async Task ReadAsync_WebSocketDropped_KeepsDeliveringThroughTheGap()
     {
-        await using var relay = new TcrToolkit.Ethereum.Tests.Rpc.LoopbackTcpProxy(Chain.Node.Port);
+        await using var relay = new LoopbackTcpProxy(Chain.Node.Port);
         var options = StreamOptions();
         options.WebSocketEndpoint = relay.WebSocketEndpoint;
         options.PollInterval = TimeSpan.FromSeconds(60); // so only the subscription can wake the stream in time

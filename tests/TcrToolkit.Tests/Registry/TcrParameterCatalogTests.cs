@@ -12,7 +12,7 @@ public sealed partial class TcrParameterCatalogTests
     public void All_MatchesTheSolidityEnumNamesAndOrder()
     {
         // contracts/libraries/TcrParameters.sol is the source of truth; the catalog must list the same names in order.
-        var source = File.ReadAllText(Path.Combine(RepoRoot(), "contracts", "libraries", "TcrParameters.sol"));
+        var source = File.ReadAllText(Repository.PathOf("contracts", "libraries", "TcrParameters.sol"));
         var body = EnumBody().Match(source).Groups[1].Value;
         var names = EnumMember().Matches(body).Select(m => m.Groups[1].Value).ToList();
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace TcrToolkit.Ethereum.Tests.Rpc;
+namespace TcrToolkit.Testing.Rpc;
 
 [JsonSerializable(typeof(string))]
 internal sealed partial class FakeJson : JsonSerializerContext;

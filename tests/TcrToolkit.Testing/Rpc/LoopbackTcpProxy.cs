@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace TcrToolkit.Ethereum.Tests.Rpc;
+namespace TcrToolkit.Testing.Rpc;
 
 /// <summary>
 /// A TCP relay on a free loopback port to a local target port, whose connections a test can cut to simulate a dropped
@@ -15,6 +15,8 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _connections = [];
     private readonly Task _accept;
 
+    /// <summary>Starts relaying a new loopback port to <paramref name="targetPort"/>.</summary>
+    /// <param name="targetPort">The port on 127.0.0.1 to relay to.</param>
     public LoopbackTcpProxy(int targetPort)
     {
         _targetPort = targetPort;
@@ -23,6 +25,7 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
         _accept = Task.Run(AcceptAsync);
     }
 
+    /// <summary>The relay's own address, as a WebSocket URL.</summary>
     public Uri WebSocketEndpoint { get; }
 
     /// <summary>While set, bytes are held back in both directions (a stalled network), without closing anything.</summary>
@@ -52,6 +55,7 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -2,19 +2,26 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 
-namespace TcrToolkit.Ethereum.Tests.Rpc;
+namespace TcrToolkit.Testing.Rpc;
 
 /// <summary>A JSON-RPC error the fake node answers with.</summary>
+/// <param name="code">The JSON-RPC error code.</param>
+/// <param name="message">The error message.</param>
+/// <param name="dataJson">The raw JSON of the error's <c>data</c>, if any.</param>
 public sealed class FakeRpcErrorException(int code, string message, string? dataJson = null) : Exception(message)
 {
+    /// <summary>The JSON-RPC error code.</summary>
     public int Code { get; } = code;
 
+    /// <summary>The raw JSON of the error's <c>data</c>, if any.</summary>
     public string? DataJson { get; } = dataJson;
 }
 
 /// <summary>Thrown by a fake node's responder to fail the whole HTTP exchange with a status code.</summary>
+/// <param name="status">The status to answer with.</param>
 public sealed class FakeHttpStatusException(HttpStatusCode status) : Exception($"HTTP {(int)status}")
 {
+    /// <summary>The status to answer with.</summary>
     public HttpStatusCode Status { get; } = status;
 }
 
@@ -28,13 +35,16 @@ public sealed class FakeRpcHandler : HttpMessageHandler
     private readonly Lock _gate = new();
     private readonly List<string> _bodies = [];
 
+    /// <summary>Answers one call: given the method and its params, the raw JSON of the result (by default: method not found).</summary>
     public Func<string, JsonElement, string> Respond { get; set; } = (method, _) => throw new FakeRpcErrorException(-32601, $"Method {method} not found");
 
     /// <summary>When set, answers every request instead of <see cref="Respond"/> (for faults and delays).</summary>
     public Func<HttpRequestMessage, int, CancellationToken, Task<HttpResponseMessage>>? Override { get; set; }
 
+    /// <summary>Whether batch answers come back in reverse order (by default, so that id matching is exercised).</summary>
     public bool ReverseBatchOrder { get; set; } = true;
 
+    /// <summary>Every request body received, in order.</summary>
     public IReadOnlyList<string> Bodies
     {
         get
@@ -46,13 +56,19 @@ public sealed class FakeRpcHandler : HttpMessageHandler
         }
     }
 
+    /// <summary>Every request received, in order.</summary>
     public List<HttpRequestMessage> Requests { get; } = [];
 
+    /// <summary>How many requests were received.</summary>
     public int RequestCount => Bodies.Count;
 
+    /// <summary>An HTTP answer with a JSON body.</summary>
+    /// <param name="json">The body.</param>
+    /// <param name="status">The status (200 by default).</param>
     public static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
+    /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = await request.Content!.ReadAsStringAsync(cancellationToken);

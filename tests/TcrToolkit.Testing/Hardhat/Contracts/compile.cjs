@@ -1,6 +1,6 @@
 // Compiles RpcProbe.sol with the repository's pinned solc-js and prints the solc version, the selectors and the
 // creation code. Run from the repository root:
-//   node_modules/node/bin/node tests/TcrToolkit.Ethereum.Tests/Rpc/Contracts/compile.cjs tests/TcrToolkit.Ethereum.Tests/Rpc/Contracts/RpcProbe.sol
+//   node_modules/node/bin/node tests/TcrToolkit.Testing/Hardhat/Contracts/compile.cjs tests/TcrToolkit.Testing/Hardhat/Contracts/RpcProbe.sol
 // Metadata is left out so that the bytecode depends on the source alone; paste the hex into RpcProbeContract.cs.
 const solc = require(process.cwd() + "/node_modules/solc");
 const fs = require("fs");

@@ -78,7 +78,7 @@ public abstract class RegistryChainTest(RegistryChainFixture fixture) : IAsyncLi
     /// <summary>Every registry event on the canonical chain since deployment, straight from the node.</summary>
     protected async Task<List<RegistryEventId>> EventsOnChainAsync()
     {
-        var filter = TcrToolkit.Events.RegistryAbi.CreateLogFilter(Chain.Registry) with { FromBlock = Chain.DeploymentBlock, ToBlock = BlockTag.Latest };
+        var filter = RegistryEvents.CreateLogFilter(Chain.Registry) with { FromBlock = Chain.DeploymentBlock, ToBlock = BlockTag.Latest };
         var logs = await Chain.Client.GetLogsAsync(filter);
         return [.. logs.Select(l => new RegistryEventId(l.BlockHash, l.LogIndex))];
     }

@@ -1,5 +1,6 @@
 using TcrToolkit.Events;
 using TcrToolkit.Votes;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Tests.Events;
 
@@ -24,7 +25,7 @@ public sealed class RegistryMirrorIntegrationTests(RegistryChainFixture fixture)
 
         mirror.ColdStarts.Should().Be(1);
         mirror.TrustedNodeIds.Should().BeEquivalentTo(listed);
-        mirror.GetListing(exiting)!.Stage.Should().Be(ListingStage.Exiting);
+        mirror.GetListing(exiting)!.Stage.Should().Be(MailServerRegistry.Stage.Exiting);
         mirror.GetListing(listed[0])!.Deposit.Should().Be(RegistryTestbed.MinDeposit + RegistryTestbed.Unit * 5UL);
         mirror.IsTrusted(pending).Should().BeFalse();
     }

@@ -29,7 +29,8 @@ public sealed class HardhatNode : IAsyncDisposable
 
     public Uri WebSocketEndpoint { get; }
 
-    public static async Task<HardhatNode> StartAsync(ulong? chainId = null)
+    /// <summary>Starts a node; on <paramref name="port"/> when given (for a node that replaces one just stopped), else on a free port.</summary>
+    public static async Task<HardhatNode> StartAsync(ulong? chainId = null, int? port = null)
     {
         var root = RepositoryRoot();
         var node = Path.Combine(root, "node_modules", "node", "bin", "node");
@@ -39,8 +40,8 @@ public sealed class HardhatNode : IAsyncDisposable
             throw new InvalidOperationException($"The Hardhat node needs Node and Hardhat from node_modules under {root}; run 'npm ci' there first.");
         }
 
-        var port = FreeLoopbackPort();
-        string[] arguments = [cli, "node", "--hostname", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)];
+        var listenPort = port ?? FreeLoopbackPort();
+        string[] arguments = [cli, "node", "--hostname", "127.0.0.1", "--port", listenPort.ToString(CultureInfo.InvariantCulture)];
         if (chainId is { } id)
         {
             // Hardhat 3's node takes the chain id as an option: no config change, so builds and tests are unaffected.
@@ -55,7 +56,7 @@ public sealed class HardhatNode : IAsyncDisposable
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {node}.");
-        var hardhat = new HardhatNode(process, port);
+        var hardhat = new HardhatNode(process, listenPort);
         process.OutputDataReceived += (_, e) => hardhat.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => hardhat.Keep(e.Data);
         process.BeginOutputReadLine();

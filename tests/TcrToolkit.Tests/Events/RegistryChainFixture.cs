@@ -92,6 +92,8 @@ public abstract class RegistryChainTest(RegistryChainFixture fixture) : IAsyncLi
             DatabasePath = path ?? TempPath($"mirror-{_mirrors.Count}.db"),
             ConfirmationDepth = depth,
             PageSize = 3,
+            // Above the minute-long poll of the WebSocket case, which only the subscription should cut short.
+            MaxStaleness = TimeSpan.FromMinutes(5),
             Stream = new RegistryEventsOptions
             {
                 PollInterval = webSocket is null ? Fast : TimeSpan.FromSeconds(60),

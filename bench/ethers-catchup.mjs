@@ -7,11 +7,9 @@ import { Interface, JsonRpcProvider } from "ethers";
 
 const [url, registry, fromText, toText, chunkText] = process.argv.slice(2);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const abi = JSON.parse(readFileSync(join(root, "src", "TcrToolkit", "Events", "MailServerRegistry.abi.json"), "utf8"));
-const iface = new Interface(abi);
-const followed = ["Applied", "Challenged", "Deposited", "Withdrawn", "Listed", "ApplicationRemoved", "ListingRemoved", "ExitStarted",
-  "Exited", "TouchedAndRemoved", "ChallengeSucceeded", "ChallengeFailed", "RewardClaimed", "ParameterSet"];
-const topics = [followed.map((name) => iface.getEvent(name).topicHash)];
+// The ABI of the Hardhat artifact (mirror-catchup.mjs builds the contracts first).
+const artifact = join(root, "artifacts", "contracts", "MailServerRegistry.sol", "MailServerRegistry.json");
+const iface = new Interface(JSON.parse(readFileSync(artifact, "utf8")).abi);
 const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, batchMaxCount: 1 });
 const chunk = Number(chunkText ?? "2000");
 const from = Number(fromText);
@@ -22,7 +20,7 @@ const started = performance.now();
 const listings = new Map();
 let events = 0;
 for (let start = from; start <= to; start += chunk) {
-  const logs = await provider.getLogs({ address: registry, topics, fromBlock: start, toBlock: Math.min(to, start + chunk - 1) });
+  const logs = await provider.getLogs({ address: registry, fromBlock: start, toBlock: Math.min(to, start + chunk - 1) });
   for (const log of logs) {
     const parsed = iface.parseLog(log);
     events++;

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Data.Sqlite;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Rpc;
 using TcrToolkit.Events;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Benchmarks;
 
@@ -12,7 +12,8 @@ public class MirrorBenchmarks : IDisposable
 {
     private const int Listings = 10_000;
     private readonly string _directory = Directory.CreateTempSubdirectory("tcr-mirror-bench-").FullName;
-    private RpcClient _client = null!;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _run;
     private RegistryMirror _mirror = null!;
     private Bytes32[] _listed = [];
     private Bytes32[] _unknown = [];
@@ -22,35 +23,29 @@ public class MirrorBenchmarks : IDisposable
     public void Setup()
     {
         var path = Path.Combine(_directory, "mirror.db");
-        // Never contacted: opening a mirror reads its file only.
-        _client = RpcClient.CreateHttp(new Uri("http://127.0.0.1:9/"));
-        var options = new RegistryMirrorOptions { Registry = Address.Parse("0x5FbDB2315678afecb367f032d93F642f64180aa3"), DatabasePath = path };
-        RegistryMirror.Open(_client, options).Dispose();
-
         _listed = [.. Enumerable.Range(0, Listings).Select(i => Keccak256.HashUtf8("listed " + i))];
         _unknown = [.. Enumerable.Range(0, Listings).Select(i => Keccak256.HashUtf8("unknown " + i))];
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        var owner = Address.Parse("0x00000000000000000000000000000000000000a1");
+        var options = new RegistryMirrorOptions
         {
-            connection.Open();
-            using var transaction = connection.BeginTransaction();
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO listings (node_id, owner, stage, deposit) VALUES ($node, $owner, 2, '100')";
-            var node = insert.Parameters.Add("$node", SqliteType.Blob);
-            insert.Parameters.AddWithValue("$owner", new byte[20]);
-            foreach (var id in _listed)
+            Registry = Address.Parse("0x5FbDB2315678afecb367f032d93F642f64180aa3"),
+            DatabasePath = path,
+            ConfirmationDepth = 0,
+            MaxStaleness = TimeSpan.FromDays(1),
+        };
+        // A chain of one block that never moves, and a registry listing every id: the mirror builds, checks the chain
+        // on each poll, and trusts its state, so the lookups measure the trusting path.
+        _mirror = RegistryMirror.Open(new StillChain(), new FixedSnapshot([.. _listed.Select(id => new MirroredListing(id, owner, MailServerRegistry.Stage.Listed, 100UL))]), options);
+        _run = _mirror.RunAsync(_stop.Token);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!(_mirror.IsTrusting && _mirror.TrustedNodeIds.Count == Listings))
+        {
+            if (DateTime.UtcNow > deadline)
             {
-                node.Value = id.ToArray();
-                insert.ExecuteNonQuery();
+                throw new InvalidOperationException("The mirror did not load the listings.");
             }
 
-            transaction.Commit();
-        }
-
-        _mirror = RegistryMirror.Open(_client, options);
-        if (_mirror.TrustedNodeIds.Count != Listings)
-        {
-            throw new InvalidOperationException("The mirror did not load the listings.");
+            Thread.Sleep(10);
         }
     }
 
@@ -63,13 +58,40 @@ public class MirrorBenchmarks : IDisposable
     [GlobalCleanup]
     public void Dispose()
     {
+        _stop.Cancel();
+        _run?.ContinueWith(static _ => { }, TaskScheduler.Default).GetAwaiter().GetResult();
         _mirror?.Dispose();
-        _client?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _stop.Dispose();
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    private sealed class StillChain : IRegistryChain
+    {
+        private static readonly Bytes32 Genesis = Keccak256.HashUtf8("genesis");
+
+        public Task<ulong> GetHeadAsync(CancellationToken cancellationToken) => Task.FromResult(0UL);
+
+        public Task<Bytes32?> GetBlockHashAsync(ulong number, CancellationToken cancellationToken) => Task.FromResult<Bytes32?>(number == 0 ? Genesis : null);
+
+        public Task<IReadOnlyList<Bytes32?>> GetBlockHashesAsync(IReadOnlyList<ulong> numbers, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<Bytes32?>>([.. numbers.Select(n => n == 0 ? Genesis : (Bytes32?)null)]);
+
+        public Task<IReadOnlyList<Log>> GetLogsAsync(ulong from, ulong to, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Log>>([]);
+
+        public Task WaitForNewBlockAsync(ulong knownHead, CancellationToken cancellationToken) => Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class FixedSnapshot(IReadOnlyList<MirroredListing> listed) : IRegistrySnapshotReader
+    {
+        public Task<IReadOnlyList<MirroredListing>> ReadListedAsync(ulong blockNumber, CancellationToken cancellationToken) => Task.FromResult(listed);
+
+        public Task<Bytes32?> ReadCodeHashAsync(ulong blockNumber, CancellationToken cancellationToken) => Task.FromResult<Bytes32?>(Keccak256.HashUtf8("code"));
     }
 }

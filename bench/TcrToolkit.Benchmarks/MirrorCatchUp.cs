@@ -94,7 +94,6 @@ internal static class MirrorCatchUp
     private static async Task<(double Seconds, long Bytes, int Calls)> BareOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int inFlight, bool withChecks)
     {
         using var http = new HttpClient();
-        var topics = string.Join(",", RegistryAbi.FollowedEvents.Select(e => $"\"{e.Topic}\""));
         var watch = Stopwatch.StartNew();
         var pending = new Queue<Task<long>>();
         long bytes = 0;
@@ -102,7 +101,7 @@ internal static class MirrorCatchUp
         for (var from = fromBlock; from <= toBlock; from += chunk)
         {
             var to = Math.Min(toBlock, from + chunk - 1);
-            var body = $"{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getLogs\",\"params\":[{{\"address\":\"{registry}\",\"topics\":[[{topics}]],\"fromBlock\":\"0x{from:x}\",\"toBlock\":\"0x{to:x}\"}}]}}";
+            var body = $"{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getLogs\",\"params\":[{{\"address\":\"{registry}\",\"fromBlock\":\"0x{from:x}\",\"toBlock\":\"0x{to:x}\"}}]}}";
             if (pending.Count == inFlight)
             {
                 bytes += await pending.Dequeue();

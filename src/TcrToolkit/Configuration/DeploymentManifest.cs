@@ -41,81 +41,93 @@ public sealed record DeploymentManifest(
 
     /// <summary>Reads and checks a manifest file.</summary>
     /// <exception cref="DeploymentManifestException">The file is missing, not JSON, or a field is missing or malformed.</exception>
-    public static DeploymentManifest Load(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DeploymentManifestException(path, $"cannot be read ({e.Message}); check the path, or deploy first to create it", e);
-        }
-
-        return Parse(text, path);
-    }
+    public static DeploymentManifest Load(string path) => Parse(ReadFile(path, "check the path, or deploy first to create it"), path);
 
     /// <summary>Parses manifest JSON; <paramref name="source"/> names it in error messages.</summary>
     /// <exception cref="DeploymentManifestException">The text is not JSON, or a field is missing or malformed.</exception>
     public static DeploymentManifest Parse(string json, string source = "manifest")
     {
-        JsonDocument document;
+        using var document = ParseDocument(json, source);
+        var (network, chainId, contracts) = ReadHeader(document.RootElement, source);
+        var root = document.RootElement;
+        if (root.TryGetProperty("deployment", out var deployment) && deployment.ValueKind == JsonValueKind.Object &&
+            deployment.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String && status.GetString() == "incomplete")
+        {
+            throw new DeploymentManifestException(source, $"records an unfinished {network} deployment; run the deployment again to finish it");
+        }
+
+        var registry = Contract(contracts, "registry", source)
+            ?? throw new DeploymentManifestException(source, "has no contracts.registry entry; it is the one contract a manifest must name");
+        return new DeploymentManifest(
+            network,
+            chainId,
+            registry,
+            Contract(contracts, "voting", source),
+            Contract(contracts, "token", source),
+            Contract(contracts, "governor", source));
+    }
+
+    // The one reading of the format's common part, shared with TcrToolkit.Deployment.DeploymentRecord (which adds the
+    // deployer's fields): the file, the JSON, the header and each contract entry.
+
+    /// <summary>The text of a manifest file; <paramref name="advice"/> ends the message when it cannot be read.</summary>
+    internal static string ReadFile(string path, string advice)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         try
         {
-            document = JsonDocument.Parse(json);
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DeploymentManifestException(path, $"cannot be read ({e.Message}); {advice}", e);
+        }
+    }
+
+    internal static JsonDocument ParseDocument(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            return JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
             throw new DeploymentManifestException(source, $"is not valid JSON ({e.Message})", e);
         }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new DeploymentManifestException(source, "must be a JSON object");
-            }
-
-            var format = RequiredNumber(root, "format", source);
-            if (format != Format)
-            {
-                throw new DeploymentManifestException(source, $"has format {format}; this version of TcrToolkit reads format {Format}");
-            }
-
-            var chainId = RequiredNumber(root, "chainId", source);
-            if (chainId == 0)
-            {
-                throw new DeploymentManifestException(source, "has chainId 0; a chain id is a positive integer");
-            }
-
-            var network = root.TryGetProperty("network", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "unnamed";
-            if (root.TryGetProperty("deployment", out var deployment) && deployment.ValueKind == JsonValueKind.Object &&
-                deployment.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String && status.GetString() == "incomplete")
-            {
-                throw new DeploymentManifestException(source, $"records an unfinished {network} deployment; run the deployment again to finish it");
-            }
-
-            if (!root.TryGetProperty("contracts", out var contracts) || contracts.ValueKind != JsonValueKind.Object)
-            {
-                throw new DeploymentManifestException(source, "has no \"contracts\" object");
-            }
-
-            var registry = Contract(contracts, "registry", source)
-                ?? throw new DeploymentManifestException(source, "has no contracts.registry entry; it is the one contract a manifest must name");
-            return new DeploymentManifest(
-                network,
-                chainId,
-                registry,
-                Contract(contracts, "voting", source),
-                Contract(contracts, "token", source),
-                Contract(contracts, "governor", source));
-        }
     }
 
-    private static DeployedContract? Contract(JsonElement contracts, string name, string source)
+    /// <summary>The network, the chain id and the contracts object, each checked.</summary>
+    internal static (string Network, ulong ChainId, JsonElement Contracts) ReadHeader(JsonElement root, string source)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new DeploymentManifestException(source, "must be a JSON object");
+        }
+
+        var format = RequiredNumber(root, "format", source);
+        if (format != Format)
+        {
+            throw new DeploymentManifestException(source, $"has format {format}; this version of TcrToolkit reads format {Format}");
+        }
+
+        var chainId = RequiredNumber(root, "chainId", source);
+        if (chainId == 0)
+        {
+            throw new DeploymentManifestException(source, "has chainId 0; a chain id is a positive integer");
+        }
+
+        var network = root.TryGetProperty("network", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "unnamed";
+        if (!root.TryGetProperty("contracts", out var contracts) || contracts.ValueKind != JsonValueKind.Object)
+        {
+            throw new DeploymentManifestException(source, "has no \"contracts\" object");
+        }
+
+        return (network, chainId, contracts);
+    }
+
+    /// <summary>A contract entry, or <c>null</c> when the manifest names none.</summary>
+    internal static DeployedContract? Contract(JsonElement contracts, string name, string source)
     {
         if (!contracts.TryGetProperty(name, out var entry))
         {

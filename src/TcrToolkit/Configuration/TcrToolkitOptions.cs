@@ -12,7 +12,10 @@ public sealed class TcrToolkitOptions
     /// <summary>The node's JSON-RPC endpoint over HTTP(S), for example <c>http://127.0.0.1:8545</c>. Required.</summary>
     public Uri? RpcUrl { get; set; }
 
-    /// <summary>The node's WebSocket endpoint for live event subscriptions; without it, events are polled.</summary>
+    /// <summary>
+    /// The node's WebSocket endpoint for <c>newHeads</c>, which wakes the registry mirror and event stream as soon as a
+    /// block arrives; without it (or once it fails), they poll.
+    /// </summary>
     public Uri? WebSocketUrl { get; set; }
 
     /// <summary>The registry's address. Set this or <see cref="ManifestPath"/>, not both.</summary>
@@ -24,7 +27,11 @@ public sealed class TcrToolkitOptions
     /// <summary>The chain the deployment lives on; when set, it must match the manifest (and, at first use, the node).</summary>
     public ulong? ChainId { get; set; }
 
-    /// <summary>How many blocks deep an event or a receipt must be before it counts. 0 to 128; default 2.</summary>
+    /// <summary>
+    /// How many blocks deep a registry event must be before the mirror adds what it lists and the event stream delivers
+    /// it (<see cref="Events.RegistryMirrorOptions.ConfirmationDepth"/>, <see cref="Events.RegistryEventsOptions.ConfirmationDepth"/>).
+    /// 0 to 128; default 2.
+    /// </summary>
     public int Confirmations { get; set; } = 2;
 
     /// <summary>Timeout of one JSON-RPC request. Default 30 seconds.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TcrToolkit.Configuration;
 using TcrToolkit.Ethereum.Rpc;
+using TcrToolkit.Events;
 using TcrToolkit.Votes;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,9 @@ public static class TcrToolkitServiceCollectionExtensions
     /// <see cref="TcrDeployment"/>, a JSON-RPC <see cref="RpcClient"/> for the configured node (decoding every
     /// TcrToolkit contract's errors), a <see cref="TcrToolkit.DependencyInjection.TcrConnectionProvider"/> that
     /// connects to the deployment on first use, and the <see cref="SaltVault"/>. Registrations are singletons and idempotent.
+    /// It also sets the defaults of the registry mirror and event stream from these options (the registry,
+    /// <see cref="TcrToolkitOptions.Confirmations"/> as their depth, <see cref="TcrToolkitOptions.WebSocketUrl"/> for
+    /// new heads); host them with <c>AddRegistryMirror</c> and <c>AddRegistryEventStream</c>.
     /// </summary>
     /// <example>
     /// <code>
@@ -43,6 +47,26 @@ public static class TcrToolkitServiceCollectionExtensions
         });
         services.TryAddSingleton<TcrToolkit.DependencyInjection.TcrConnectionProvider>();
         services.TryAddSingleton(provider => SaltVault.Open(Options(provider).SaltVaultPath, provider.GetRequiredService<TimeProvider>()));
+
+        // The mirror and the event stream (AddRegistryMirror, AddRegistryEventStream) follow this deployment: its
+        // registry, Confirmations as their depth, WebSocketUrl for new heads, and the host's clock. Their own settings,
+        // configured after these, take precedence.
+        services.AddOptions<RegistryMirrorOptions>().Configure<IServiceProvider>((mirror, provider) =>
+        {
+            var (deployment, options, time) = (provider.GetRequiredService<TcrDeployment>(), Options(provider), provider.GetRequiredService<TimeProvider>());
+            mirror.Registry = deployment.Registry;
+            mirror.ConfirmationDepth = options.Confirmations;
+            mirror.Stream.WebSocketEndpoint = options.WebSocketUrl;
+            mirror.Stream.TimeProvider = time;
+        });
+        services.AddOptions<RegistryEventStreamOptions>().Configure<IServiceProvider>((stream, provider) =>
+        {
+            var (deployment, options, time) = (provider.GetRequiredService<TcrDeployment>(), Options(provider), provider.GetRequiredService<TimeProvider>());
+            stream.Stream.Registry = deployment.Registry;
+            stream.Stream.ConfirmationDepth = options.Confirmations;
+            stream.Stream.WebSocketEndpoint = options.WebSocketUrl;
+            stream.Stream.TimeProvider = time;
+        });
         return services;
     }
 

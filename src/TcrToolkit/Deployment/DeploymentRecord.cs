@@ -106,43 +106,23 @@ public sealed record DeploymentRecord
 
     /// <summary>Reads a manifest, finished or not.</summary>
     /// <exception cref="DeploymentManifestException">The file is unreadable, not JSON or malformed.</exception>
-    public static DeploymentRecord Load(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DeploymentManifestException(path, $"cannot be read ({e.Message})", e);
-        }
-
-        return Parse(text, path);
-    }
+    public static DeploymentRecord Load(string path) => Parse(DeploymentManifest.ReadFile(path, "check the path"), path);
 
     /// <summary>Parses manifest JSON, finished or not; <paramref name="source"/> names it in messages.</summary>
     /// <exception cref="DeploymentManifestException">Not JSON, or a field is missing or malformed.</exception>
     public static DeploymentRecord Parse(string json, string source = "manifest")
     {
-        ArgumentNullException.ThrowIfNull(json);
+        using var document = DeploymentManifest.ParseDocument(json, source);
+        var root = document.RootElement;
+        var (network, chainId, contracts) = DeploymentManifest.ReadHeader(root, source);
         try
         {
-            using var document = JsonDocument.Parse(json);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || format.GetInt32() != DeploymentManifest.Format)
-            {
-                throw new DeploymentManifestException(source, $"is not a format {DeploymentManifest.Format} manifest");
-            }
-
-            var contracts = root.GetProperty("contracts");
             var deployment = root.TryGetProperty("deployment", out var d) ? d : default;
             var parameters = root.TryGetProperty("parameters", out var p) ? p : default;
             return new DeploymentRecord
             {
-                Network = root.TryGetProperty("network", out var n) ? n.GetString()! : "unnamed",
-                ChainId = root.GetProperty("chainId").GetUInt64(),
+                Network = network,
+                ChainId = chainId,
                 Deployer = deployment.ValueKind == JsonValueKind.Object && deployment.TryGetProperty("deployer", out var deployer) ? Address.Parse(deployer.GetString()!) : null,
                 ExistingToken = deployment.ValueKind == JsonValueKind.Object && deployment.TryGetProperty("existingToken", out var existing) && existing.GetBoolean(),
                 TokenSettings = deployment.ValueKind == JsonValueKind.Object && deployment.TryGetProperty("token", out var token) ? ReadToken(token) : null,
@@ -153,10 +133,10 @@ public sealed record DeploymentRecord
                 InitialGovernanceParameters = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("governance", out var g)
                     ? DeploymentConfig.Parse($$"""{ "governance": {{g.GetRawText()}} }""", source).Governance
                     : InitialGovernanceParameters.Default,
-                Token = ReadContract(contracts, "token"),
-                Voting = ReadContract(contracts, "voting"),
-                Registry = ReadContract(contracts, "registry"),
-                Governor = ReadContract(contracts, "governor"),
+                Token = DeploymentManifest.Contract(contracts, "token", source),
+                Voting = DeploymentManifest.Contract(contracts, "voting", source),
+                Registry = DeploymentManifest.Contract(contracts, "registry", source),
+                Governor = DeploymentManifest.Contract(contracts, "governor", source),
                 Rpc = root.TryGetProperty("rpc", out var rpc) ? rpc.GetString() : null,
             };
         }
@@ -317,21 +297,6 @@ public sealed record DeploymentRecord
         }
 
         w.WriteEndObject();
-    }
-
-    private static DeployedContract? ReadContract(JsonElement contracts, string name)
-    {
-        if (!contracts.TryGetProperty(name, out var e))
-        {
-            return null;
-        }
-
-        return new DeployedContract(
-            Address.Parse(e.GetProperty("address").GetString()!),
-            e.TryGetProperty("transactionHash", out var hash) ? Bytes32.Parse(hash.GetString()!) : null,
-            e.TryGetProperty("blockNumber", out var block) ? block.GetUInt64() : null,
-            e.TryGetProperty("codeHash", out var codeHash) ? Bytes32.Parse(codeHash.GetString()!) : null,
-            e.TryGetProperty("nonce", out var nonce) ? nonce.GetUInt64() : null);
     }
 
     private static TokenSettings ReadToken(JsonElement e) => new(

@@ -1,54 +1,12 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Abi;
 using TcrToolkit.Ethereum.Rpc;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Events;
-
-/// <summary>The registry events clients follow; the names are those of the events in <c>IMailServerRegistry</c>.</summary>
-public enum RegistryEventKind
-{
-    /// <summary>An application was made.</summary>
-    Applied,
-
-    /// <summary>An application or listing was challenged.</summary>
-    Challenged,
-
-    /// <summary>The owner added tokens to the deposit.</summary>
-    Deposited,
-
-    /// <summary>The owner took tokens out of the deposit.</summary>
-    Withdrawn,
-
-    /// <summary>An application became a trusted listing.</summary>
-    Listed,
-
-    /// <summary>An application was removed after losing a challenge.</summary>
-    ApplicationRemoved,
-
-    /// <summary>A listing was removed after losing a challenge.</summary>
-    ListingRemoved,
-
-    /// <summary>The owner started leaving.</summary>
-    ExitStarted,
-
-    /// <summary>The owner left the registry.</summary>
-    Exited,
-
-    /// <summary>A challenge found the deposit below the minimum: the entry was removed without a vote.</summary>
-    TouchedAndRemoved,
-
-    /// <summary>The challenger won.</summary>
-    ChallengeSucceeded,
-
-    /// <summary>The challenge was rejected.</summary>
-    ChallengeFailed,
-
-    /// <summary>A voter claimed its reward.</summary>
-    RewardClaimed,
-
-    /// <summary>The governor changed a registry parameter.</summary>
-    ParameterSet,
-}
 
 /// <summary>Where a log sits in the chain: its block and its index in the block. Two logs are the same event exactly
 /// when their ids are equal, so a log re-mined in another block after a reorganisation is a new event.</summary>
@@ -66,44 +24,28 @@ public readonly record struct RegistryCheckpoint(ulong BlockNumber, Bytes32 Bloc
 }
 
 /// <summary>
-/// One registry event, decoded with the registry ABI. A single record for every kind keeps the model small until the
-/// generated bindings bring a type per event; <see cref="Kind"/>, <see cref="NodeId"/> and <see cref="Owner"/> cover
-/// what followers act on, and <see cref="Arguments"/> holds every argument by name.
+/// One registry event: the generated event record (<see cref="Payload"/>, for example
+/// <see cref="MailServerRegistry.ListedEvent"/>) in the envelope that places it in the chain (<see cref="Id"/>,
+/// <see cref="Block"/>, <see cref="Log"/>). Switch on the payload's type to act on a kind of event.
 /// </summary>
 public sealed record RegistryEvent
 {
-    private readonly AbiEvent _event;
-    private DecodedEvent? _arguments;
+    private static readonly ConcurrentDictionary<Type, (string Name, (string Name, PropertyInfo Property)[] Fields)> Shapes = new();
 
-    private RegistryEvent(EventShape shape, Log log)
+    // The first topic of every event of the bindings, found once from their records' Topic properties.
+    private static readonly Dictionary<Bytes32, string> KnownTopics = typeof(MailServerRegistry).GetNestedTypes()
+        .Where(t => t.IsSubclassOf(typeof(MailServerRegistry.Event)) && t.GetProperty("Topic", BindingFlags.Public | BindingFlags.Static) is not null)
+        .ToDictionary(t => (Bytes32)t.GetProperty("Topic", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!, t => ShapeOf(t).Name);
+
+    private RegistryEvent(Log log, MailServerRegistry.Event payload)
     {
-        Kind = shape.Kind;
-        _event = shape.Event;
         Log = log;
-        // Read once here from the topics, where the registry indexes them: followers ask for them on every event. The
-        // arguments are not decoded: a stream holds its recent events for retractions, and they would be most of an
-        // event's size. Decoded on demand.
-        NodeId = shape.NodeIdTopic switch
-        {
-            > 0 => log.Topics[shape.NodeIdTopic],
-            0 => Bytes32.Zero,
-            _ => Arguments.Arguments[0].Value.AsBytes32(),
-        };
-        if (shape.OwnerTopic > 0)
-        {
-            Owner = new Address(log.Topics[shape.OwnerTopic].AsSpan()[12..]);
-        }
-        else if (shape.OwnerTopic < 0)
-        {
-            Owner = Arguments["owner"].AsAddress();
-        }
+        Payload = payload;
+        (NodeId, Owner) = Subject(payload);
     }
 
-    /// <summary>The event kind.</summary>
-    public RegistryEventKind Kind { get; }
-
-    /// <summary>Every argument, by name (for example <c>Arguments["deposit"].AsUInt256()</c>); decoded on first use.</summary>
-    public DecodedEvent Arguments => _arguments ??= _event.DecodeLog(Log.Topics, Log.Data.Span);
+    /// <summary>The decoded event, as the generated bindings describe it.</summary>
+    public MailServerRegistry.Event Payload { get; }
 
     /// <summary>The log as the node reported it.</summary>
     public Log Log { get; }
@@ -114,124 +56,94 @@ public sealed record RegistryEvent
     /// <summary>The including block.</summary>
     public RegistryCheckpoint Block => new(Log.BlockNumber, Log.BlockHash);
 
-    /// <summary>The listing the event concerns; zero for <see cref="RegistryEventKind.ParameterSet"/>.</summary>
+    /// <summary>The listing the event concerns; zero for events that name none (<c>ParameterSet</c>).</summary>
     public Bytes32 NodeId { get; }
 
     /// <summary>The listing's owner for events that name it, otherwise <c>null</c>.</summary>
     public Address? Owner { get; }
 
+    /// <summary>The event's name in the contract, for example <c>Listed</c>.</summary>
+    public string Name => ShapeOf(Payload.GetType()).Name;
+
+    /// <summary>Whether the event takes the listing out of the registry (its node id is no longer trusted).</summary>
+    public bool RemovesListing => Payload is MailServerRegistry.ListingRemovedEvent or MailServerRegistry.ApplicationRemovedEvent
+        or MailServerRegistry.ExitedEvent or MailServerRegistry.TouchedAndRemovedEvent;
+
     /// <summary>
-    /// Decodes a registry log, or returns <c>null</c> when its first topic is not a registry event.
+    /// The payload's fields by their Solidity name (<c>deposit</c>, <c>challengeId</c>, …), in declaration order, for
+    /// generic display; code that acts on an event reads the payload's typed properties instead.
     /// </summary>
-    /// <exception cref="AbiDecodingException">The topic is a registry event's but the log does not decode.</exception>
+    public IReadOnlyList<KeyValuePair<string, object?>> Arguments =>
+        [.. ShapeOf(Payload.GetType()).Fields.Select(f => new KeyValuePair<string, object?>(f.Name, f.Property.GetValue(Payload)))];
+
+    /// <summary>Decodes a log with the generated bindings, or returns <c>null</c> when it is not a registry event.</summary>
+    /// <exception cref="AbiDecodingException">The first topic is a registry event's but the log does not decode.</exception>
     public static RegistryEvent? TryDecode(Log log)
     {
         ArgumentNullException.ThrowIfNull(log);
-        if (log.Topics.Count == 0 || !Shapes.TryGetValue(log.Topics[0], out var shape))
+        if (MailServerRegistry.DecodeEvent(log) is { } payload)
         {
-            return null;
+            return new RegistryEvent(log, payload);
         }
 
-        if (shape is null)
+        // The bindings also return null for a registry event's topic with the wrong number of topics: refuse such a log.
+        if (log.Topics.Count > 0 && KnownTopics.TryGetValue(log.Topics[0], out var name))
         {
-            // Another event of the registry's ABI: decoded only to refuse a malformed one, as it is not followed.
-            RegistryAbi.Abi.DecodeLog(log.Topics, log.Data.Span);
-            return null;
+            throw new AbiDecodingException($"A {name} log must have the topics of its indexed arguments; it has {log.Topics.Count}.", name, 0, null);
         }
 
-        // Every check of a full decode, without building the argument values.
-        shape.Event.ValidateLog(log.Topics, log.Data.Span);
-        return new RegistryEvent(shape, log);
+        return null;
     }
 
-    /// <summary>
-    /// A <c>uint256</c> argument that is not indexed, read straight from the log data where the encoding puts it
-    /// (the head word of its position), without decoding the other arguments.
-    /// </summary>
-    /// <exception cref="KeyNotFoundException">The event has no such argument.</exception>
-    public UInt256 GetUInt256(string name)
+    /// <summary>Formats an argument value from <see cref="Arguments"/> as text (hex for bytes, decimal for numbers).</summary>
+    public static string FormatValue(object? value) => value switch
     {
-        ArgumentNullException.ThrowIfNull(name);
-        var offset = 0;
-        foreach (var parameter in _event.DataParameters)
-        {
-            if (parameter.Name == name && parameter.Type.Kind == AbiTypeKind.UInt && parameter.Type.HeadSize == 32)
-            {
-                // The log decoded when it was read, so the word is there and holds a valid value of its type.
-                return UInt256.FromBigEndian(Log.Data.Span.Slice(offset, 32));
-            }
+        null => "",
+        byte[] bytes => Hex.Encode(bytes),
+        bool flag => flag ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 
-            offset += parameter.Type.HeadSize;
-        }
+    /// <summary>Two events are equal when they are the same log.</summary>
+    public bool Equals(RegistryEvent? other) => other is not null && Log.Equals(other.Log);
 
-        return Arguments[name].AsUInt256();
-    }
+    /// <inheritdoc/>
+    public override int GetHashCode() => Log.GetHashCode();
 
-    /// <summary>The registry ABI's events by topic: the followed ones with where their node id and owner sit, the others <c>null</c>.</summary>
-    private static Dictionary<Bytes32, EventShape?> Shapes => LazyShapes.Value;
+    /// <inheritdoc/>
+    public override string ToString() => $"{Payload} at {Block} #{Log.LogIndex}";
 
-    private static readonly Lazy<Dictionary<Bytes32, EventShape?>> LazyShapes = new(() =>
+    // The subject of each event that names a listing; an event added to the contract without a case here names none,
+    // which a test catches by checking every generated event record that has a NodeId.
+    private static (Bytes32 NodeId, Address? Owner) Subject(MailServerRegistry.Event payload) => payload switch
     {
-        var shapes = new Dictionary<Bytes32, EventShape?>();
-        foreach (var abiEvent in RegistryAbi.Abi.Events)
-        {
-            if (!abiEvent.Anonymous)
-            {
-                shapes[abiEvent.Topic] = null;
-            }
-        }
+        MailServerRegistry.AppliedEvent e => (e.NodeId, e.Owner),
+        MailServerRegistry.ListedEvent e => (e.NodeId, e.Owner),
+        MailServerRegistry.DepositedEvent e => (e.NodeId, e.Owner),
+        MailServerRegistry.WithdrawnEvent e => (e.NodeId, e.Owner),
+        MailServerRegistry.ExitStartedEvent e => (e.NodeId, e.Owner),
+        MailServerRegistry.ExitedEvent e => (e.NodeId, e.Owner),
+        MailServerRegistry.ListingRemovedEvent e => (e.NodeId, e.Owner),
+        MailServerRegistry.ApplicationRemovedEvent e => (e.NodeId, e.Owner),
+        MailServerRegistry.TouchedAndRemovedEvent e => (e.NodeId, e.Owner),
+        MailServerRegistry.ChallengedEvent e => (e.NodeId, null),
+        MailServerRegistry.ChallengeSucceededEvent e => (e.NodeId, null),
+        MailServerRegistry.ChallengeFailedEvent e => (e.NodeId, null),
+        MailServerRegistry.RewardClaimedEvent e => (e.NodeId, null),
+        _ => (Bytes32.Zero, null),
+    };
 
-        var followed = RegistryAbi.FollowedEvents;
-        for (var i = 0; i < followed.Count; i++)
-        {
-            shapes[followed[i].Topic] = EventShape.Of((RegistryEventKind)i, followed[i]);
-        }
-
-        return shapes;
+    private static (string Name, (string Name, PropertyInfo Property)[] Fields) ShapeOf(Type type) => Shapes.GetOrAdd(type, static t =>
+    {
+        var name = t.Name.EndsWith("Event", StringComparison.Ordinal) ? t.Name[..^"Event".Length] : t.Name;
+        // The positional parameters of the record's constructor, in order: its fields as the contract declares them.
+        var constructor = t.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+        var fields = constructor.GetParameters()
+            .Select(p => (Name: char.ToLowerInvariant(p.Name![0]) + p.Name[1..], Property: t.GetProperty(p.Name!)!))
+            .ToArray();
+        return (name, fields);
     });
-
-    /// <summary>Two events are equal when they are the same log of the same kind.</summary>
-    public bool Equals(RegistryEvent? other) => other is not null && Kind == other.Kind && Log.Equals(other.Log);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Kind, Log);
-
-    /// <inheritdoc/>
-    public override string ToString() => $"{Arguments} at {Block} #{Log.LogIndex}";
-
-    /// <summary>
-    /// A followed event and the topics its node id and owner are read from: a topic index, 0 when the event has none,
-    /// or -1 when the value is not a topic and is decoded from the arguments.
-    /// </summary>
-    private sealed record EventShape(RegistryEventKind Kind, AbiEvent Event, int NodeIdTopic, int OwnerTopic)
-    {
-        public static EventShape Of(RegistryEventKind kind, AbiEvent abiEvent)
-        {
-            var nodeIdTopic = kind == RegistryEventKind.ParameterSet ? 0 : -1;
-            var ownerTopic = 0;
-            var topic = 1;
-            for (var i = 0; i < abiEvent.Inputs.Count; i++)
-            {
-                var input = abiEvent.Inputs[i];
-                if (i == 0 && nodeIdTopic < 0 && input.Indexed && input.Type.CanonicalName == "bytes32")
-                {
-                    nodeIdTopic = topic;
-                }
-
-                if (input.Name == "owner" && ownerTopic == 0)
-                {
-                    ownerTopic = input.Indexed && input.Type.Kind == AbiTypeKind.Address ? topic : -1;
-                }
-
-                if (input.Indexed)
-                {
-                    topic++;
-                }
-            }
-
-            return new EventShape(kind, abiEvent, nodeIdTopic, ownerTopic);
-        }
-    }
 }
 
 /// <summary>What a <see cref="RegistryUpdate"/> reports.</summary>

@@ -1,76 +1,10 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Rpc;
 
 namespace TcrToolkit.Events;
-
-/// <summary>Settings of a <see cref="RegistryEvents"/> stream.</summary>
-public sealed class RegistryEventsOptions
-{
-    /// <summary>The registry contract.</summary>
-    public Address Registry { get; set; }
-
-    /// <summary>
-    /// How many blocks must be built on an event's block before it is delivered: 0 delivers at the head; with
-    /// <c>d</c>, an event in block <c>b</c> comes once the head is at least <c>b + d</c>.
-    /// </summary>
-    public int ConfirmationDepth { get; set; } = 2;
-
-    /// <summary>How often the head is polled without a subscription, and the longest wait with one.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>The wait before reading again after the node could not be reached.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>A WebSocket endpoint for <c>newHeads</c>; <c>null</c> polls.</summary>
-    public Uri? WebSocketEndpoint { get; set; }
-
-    /// <summary>Timeouts and reconnects of the WebSocket, or <c>null</c> for the defaults.</summary>
-    public WebSocketRpcTransportOptions? WebSocketOptions { get; set; }
-
-    /// <summary>The block count of the first <c>eth_getLogs</c> call.</summary>
-    public ulong InitialChunkSize { get; set; } = 2_000;
-
-    /// <summary>The largest block count of one <c>eth_getLogs</c> call.</summary>
-    public ulong MaxChunkSize { get; set; } = 50_000;
-
-    /// <summary>
-    /// How many block ranges past the one being delivered the catch-up reads in the meantime (each an
-    /// <c>eth_getLogs</c> call and its hash checks), so that the node works while the consumer does; 0 reads one range
-    /// at a time. Ranges read ahead are checked against the chain like any other before they are delivered.
-    /// </summary>
-    public int ReadAhead { get; set; } = 2;
-
-    /// <summary>
-    /// How many blocks below the head the stream remembers (below the checkpoint, once caught up): the deepest
-    /// reorganisation it can retract, and the depth within which it checks each event's block hash after reading logs.
-    /// During a catch-up, blocks deeper than this below the head are not kept, so memory does not grow with history.
-    /// </summary>
-    public int ReorgWindow { get; set; } = 256;
-
-    /// <summary>The clock for polling and retry delays.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
-    /// <summary>
-    /// A depth at which catch-up ranges are cut, and below which each block is read alone, so that a progress update
-    /// marks every block that becomes that deep (the mirror confirms its changes there).
-    /// </summary>
-    internal int? ProgressDepth { get; set; }
-
-    internal void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(ConfirmationDepth, nameof(ConfirmationDepth));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ReorgWindow, 1, nameof(ReorgWindow));
-        ArgumentOutOfRangeException.ThrowIfNegative(ReadAhead, nameof(ReadAhead));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
-        ArgumentOutOfRangeException.ThrowIfNegative(RetryDelay.Ticks, nameof(RetryDelay));
-        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
-        if (Registry == Address.Zero)
-        {
-            throw new ArgumentException("Set RegistryEventsOptions.Registry to the registry contract's address.", nameof(Registry));
-        }
-    }
-}
 
 /// <summary>
 /// The registry's events as a stream: catch-up from a checkpoint with <c>eth_getLogs</c> in chunks that adapt to the
@@ -91,10 +25,11 @@ public sealed class RegistryEventsOptions
 /// <c>eth_getLogs</c> and checked by hash, because a logs subscription cannot tell a block without registry events from
 /// one whose logs have not arrived, and drops whatever was sent while it reconnected.</para>
 /// </remarks>
-public sealed class RegistryEvents : IAsyncDisposable
+public sealed partial class RegistryEvents : IAsyncDisposable
 {
     private readonly IRegistryChain _chain;
     private readonly RegistryEventsOptions _options;
+    private readonly ILogger _logger;
     private readonly Lock _chunkLock = new();
     private int _reading;
 
@@ -102,18 +37,20 @@ public sealed class RegistryEvents : IAsyncDisposable
     /// <param name="client">The client for reads (HTTP or WebSocket); it stays owned by the caller.</param>
     /// <param name="options">The registry and stream settings.</param>
     /// <param name="store">Where the position is kept; <c>null</c> keeps it in memory.</param>
-    public RegistryEvents(RpcClient client, RegistryEventsOptions options, IRegistryCheckpointStore? store = null)
-        : this(CreateChain(client, options), options, store)
+    /// <param name="logger">Where retries and reorganisations are logged; <c>null</c> logs nothing.</param>
+    public RegistryEvents(RpcClient client, RegistryEventsOptions options, IRegistryCheckpointStore? store = null, ILogger<RegistryEvents>? logger = null)
+        : this(CreateChain(client, options), options, store, logger)
     {
     }
 
-    internal RegistryEvents(IRegistryChain chain, RegistryEventsOptions options, IRegistryCheckpointStore? store)
+    internal RegistryEvents(IRegistryChain chain, RegistryEventsOptions options, IRegistryCheckpointStore? store, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _chain = chain;
         _options = options;
+        _logger = logger ?? NullLogger.Instance;
         Store = store ?? new InMemoryRegistryCheckpointStore();
         ChunkPolicy = new LogChunkPolicy(options.InitialChunkSize, Math.Max(options.InitialChunkSize, options.MaxChunkSize));
     }
@@ -123,6 +60,12 @@ public sealed class RegistryEvents : IAsyncDisposable
 
     /// <summary>The adaptive size of <c>eth_getLogs</c> calls.</summary>
     public LogChunkPolicy ChunkPolicy { get; }
+
+    /// <summary>
+    /// The filter of the registry's logs: every log of <paramref name="registry"/>, whatever its topic. Each is decoded
+    /// with the generated bindings, and one that is not a registry event is left out.
+    /// </summary>
+    public static LogFilter CreateLogFilter(Address registry) => new() { Addresses = [registry] };
 
     /// <summary>The checkpoint of a block: its number and current canonical hash.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The chain has no such block yet.</exception>
@@ -171,12 +114,14 @@ public sealed class RegistryEvents : IAsyncDisposable
                 {
                     ahead.Discard();
                     // The node is down or its answers are garbled (a proxy's error page): read again after a pause.
+                    RegistryLog.ReadFailed(_logger, state.Checkpoint.BlockNumber, _options.RetryDelay, ex.Message, ex);
                     await Task.Delay(_options.RetryDelay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 if (step.ForkPoint is { } fork)
                 {
+                    RegistryLog.Reorganised(_logger, fork.BlockNumber, state.Checkpoint.BlockNumber, step.Orphaned.Sum(o => o.Events.Count));
                     foreach (var orphan in step.Orphaned)
                     {
                         for (var i = orphan.Events.Count - 1; i >= 0; i--)
@@ -208,6 +153,7 @@ public sealed class RegistryEvents : IAsyncDisposable
                         }
                         catch (Exception ex) when (ex is RpcUnavailableException or RpcProtocolException)
                         {
+                            RegistryLog.ReadFailed(_logger, state.Checkpoint.BlockNumber, _options.RetryDelay, ex.Message, ex);
                             await Task.Delay(_options.RetryDelay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                         }
                     }
@@ -304,6 +250,7 @@ public sealed class RegistryEvents : IAsyncDisposable
         if (canonical != newest.Hash)
         {
             var orphaned = new List<RecentBlock>();
+            // A walk back of at most the remembered blocks; a chain replaced under the stream matches none of them.
             foreach (var recent in state.NewestFirst())
             {
                 var hash = recent == newest ? canonical : await _chain.GetBlockHashAsync(recent.Number, cancellationToken).ConfigureAwait(false);
@@ -504,256 +451,4 @@ public sealed class RegistryEvents : IAsyncDisposable
 
         return true;
     }
-
-    /// <summary>A range's events and the hashes checked after reading them; <see cref="Target"/> and <see cref="Head"/> as they were when it was planned.</summary>
-    private sealed record RangeRead(ulong From, ulong To, ulong Target, ulong Head, IReadOnlyList<RegistryEvent> Events, Dictionary<ulong, Bytes32?> Hashes);
-
-    /// <summary>
-    /// The ranges being read ahead, in block order, under one cancellation that <see cref="Discard"/> fires: a range
-    /// is taken only when it starts right after the checkpoint, and anything else throws the queue away.
-    /// </summary>
-    private sealed class ReadAheadQueue(CancellationToken cancellationToken) : IAsyncDisposable
-    {
-        private readonly Queue<(ulong From, ulong To, Task<RangeRead> Read)> _reads = new();
-        private readonly List<Task> _discarded = [];
-        private CancellationTokenSource? _stop;
-
-        public int Count => _reads.Count;
-
-        /// <summary>The block after the last range queued, or <c>null</c> when none is.</summary>
-        public ulong? NextFrom => _reads.Count == 0 ? null : _reads.Last().To + 1;
-
-        public void Add(ulong from, ulong to, Func<CancellationToken, Task<RangeRead>> read)
-        {
-            _stop ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var token = _stop.Token;
-            _reads.Enqueue((from, to, Task.Run(() => read(token), token)));
-        }
-
-        public Task<RangeRead>? TakeIfStartsAt(ulong from)
-        {
-            if (_reads.TryPeek(out var next) && next.From == from)
-            {
-                _reads.Dequeue();
-                return next.Read;
-            }
-
-            return null;
-        }
-
-        public void Discard()
-        {
-            if (_stop is null)
-            {
-                return;
-            }
-
-            _stop.Cancel();
-            _stop.Dispose();
-            _stop = null;
-            // Reads thrown away earlier that have ended are let go, their faults observed.
-            _discarded.RemoveAll(static read =>
-            {
-                if (!read.IsCompleted)
-                {
-                    return false;
-                }
-
-                _ = read.Exception;
-                return true;
-            });
-            while (_reads.TryDequeue(out var read))
-            {
-                _discarded.Add(read.Read);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Discard();
-            foreach (var read in _discarded)
-            {
-                await read.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-
-            _discarded.Clear();
-        }
-    }
-
-    private sealed record BlockEvents(RegistryCheckpoint Block, IReadOnlyList<RegistryEvent> Events);
-
-    private sealed record Step(ulong Head)
-    {
-        public bool Wait { get; init; }
-
-        public bool Inconsistent => !Wait && ForkPoint is null && NewCheckpoint is null;
-
-        public RegistryCheckpoint? ForkPoint { get; init; }
-
-        public IReadOnlyList<RecentBlock> Orphaned { get; init; } = [];
-
-        public RegistryCheckpoint? NewCheckpoint { get; init; }
-
-        public IReadOnlyList<BlockEvents> Blocks { get; init; } = [];
-    }
-
-    /// <summary>A remembered block and the events delivered from it, in log index order (the order of delivery).</summary>
-    private sealed class RecentBlock(RegistryCheckpoint block)
-    {
-        private readonly List<RegistryEvent> _events = [];
-
-        public RegistryCheckpoint Block { get; } = block;
-
-        public ulong Number => Block.BlockNumber;
-
-        public Bytes32 Hash => Block.BlockHash;
-
-        public List<RegistryEvent> Events => _events;
-
-        public bool Contains(ulong logIndex) => IndexOf(logIndex, out _) >= 0;
-
-        public void Add(RegistryEvent e)
-        {
-            var logIndex = e.Log.LogIndex;
-            if (_events.Count == 0 || _events[^1].Log.LogIndex < logIndex)
-            {
-                _events.Add(e);
-            }
-            else if (IndexOf(logIndex, out var insertAt) < 0)
-            {
-                _events.Insert(insertAt, e);
-            }
-        }
-
-        public void Remove(RegistryEvent e)
-        {
-            if (IndexOf(e.Log.LogIndex, out _) is var at and >= 0 && _events[at].Equals(e))
-            {
-                _events.RemoveAt(at);
-            }
-        }
-
-        /// <summary>The position of the event at <paramref name="logIndex"/>, or -1 and where it would go.</summary>
-        private int IndexOf(ulong logIndex, out int insertAt)
-        {
-            int low = 0, high = _events.Count - 1;
-            while (low <= high)
-            {
-                var middle = low + ((high - low) >> 1);
-                var found = _events[middle].Log.LogIndex;
-                if (found == logIndex)
-                {
-                    insertAt = middle;
-                    return middle;
-                }
-
-                if (found < logIndex)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle - 1;
-                }
-            }
-
-            insertAt = low;
-            return -1;
-        }
-    }
-
-    /// <summary>The checkpoint and the remembered recent blocks of one enumeration.</summary>
-    private sealed class StreamState
-    {
-        private readonly SortedDictionary<ulong, RecentBlock> _recent = [];
-
-        private StreamState(RegistryCheckpoint checkpoint)
-        {
-            Checkpoint = checkpoint;
-            _recent[checkpoint.BlockNumber] = new RecentBlock(checkpoint);
-        }
-
-        public RegistryCheckpoint Checkpoint { get; private set; }
-
-        public RecentBlock Newest => _recent.Values.Last();
-
-        public RecentBlock Oldest => _recent.Values.First();
-
-        public static StreamState Load(IRegistryCheckpointStore store, RegistryCheckpoint start)
-        {
-            if (store.Load() is not { } saved)
-            {
-                // Saved at once, so that events delivered before the first range completes are found on a restart.
-                store.SaveCheckpoint(start, start.BlockNumber);
-                return new StreamState(start);
-            }
-
-            var state = new StreamState(saved.Checkpoint);
-            foreach (var block in saved.RecentBlocks)
-            {
-                state.Record(block);
-            }
-
-            foreach (var log in saved.DeliveredLogs)
-            {
-                if (state.Find(log.BlockNumber) is { } recent && recent.Hash == log.BlockHash && RegistryEvent.TryDecode(log) is { } e)
-                {
-                    recent.Add(e);
-                }
-            }
-
-            return state;
-        }
-
-        public RecentBlock? Find(ulong number) => _recent.GetValueOrDefault(number);
-
-        public List<RecentBlock> NewestFirst() => _recent.Values.Reverse().ToList();
-
-        public RecentBlock Record(RegistryCheckpoint block)
-        {
-            if (!_recent.TryGetValue(block.BlockNumber, out var recent) || recent.Hash != block.BlockHash)
-            {
-                recent = new RecentBlock(block);
-                _recent[block.BlockNumber] = recent;
-            }
-
-            return recent;
-        }
-
-        /// <summary>Moves the checkpoint, forgetting blocks above it (an abandoned fork) and below <paramref name="keepFrom"/>.</summary>
-        public void Advance(RegistryCheckpoint checkpoint, ulong keepFrom)
-        {
-            Checkpoint = checkpoint;
-            foreach (var number in _recent.Keys.Where(n => n > checkpoint.BlockNumber || n < keepFrom).ToList())
-            {
-                _recent.Remove(number);
-            }
-
-            Record(checkpoint);
-        }
-    }
-}
-
-/// <summary>
-/// The chain changed below every block the stream remembers (or its start block is not on the canonical chain), so
-/// it cannot say which delivered events to retract. Rebuild the follower's state from a new checkpoint, or raise
-/// <see cref="RegistryEventsOptions.ReorgWindow"/> and <see cref="RegistryEventsOptions.ConfirmationDepth"/>.
-/// </summary>
-public sealed class RegistryReorgTooDeepException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="oldest">The oldest remembered block, no longer canonical.</param>
-    /// <param name="newest">The newest remembered block, no longer canonical.</param>
-    public RegistryReorgTooDeepException(RegistryCheckpoint oldest, RegistryCheckpoint newest)
-        : base($"The chain no longer contains any remembered block from {oldest} to {newest}: the reorganisation is deeper than the stream's memory, or the start checkpoint is not on this chain. Rebuild from a new checkpoint, or raise ReorgWindow and ConfirmationDepth.")
-    {
-        Oldest = oldest;
-        Newest = newest;
-    }
-
-    /// <summary>The oldest remembered block.</summary>
-    public RegistryCheckpoint Oldest { get; }
-
-    /// <summary>The newest remembered block.</summary>
-    public RegistryCheckpoint Newest { get; }
 }

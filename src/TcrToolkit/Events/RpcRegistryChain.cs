@@ -27,7 +27,7 @@ internal sealed class RpcRegistryChain : IRegistryChain
     public RpcRegistryChain(RpcClient client, Address registry, Uri? webSocketEndpoint, WebSocketRpcTransportOptions? webSocketOptions, TimeSpan pollInterval, TimeProvider time)
     {
         _client = client;
-        _filter = RegistryAbi.CreateLogFilter(registry);
+        _filter = RegistryEvents.CreateLogFilter(registry);
         _webSocketEndpoint = webSocketEndpoint;
         _webSocketOptions = webSocketOptions;
         _pollInterval = pollInterval;

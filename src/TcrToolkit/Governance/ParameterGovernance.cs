@@ -141,7 +141,8 @@ public sealed class ParameterGovernance
         {
             var c = await Governor.ProposalChallengeAsync(proposalId, cancellationToken: cancellationToken).ConfigureAwait(false);
             var poll = await _connection.VotingContract.PollDeadlinesAsync(p.ChallengeId, cancellationToken: cancellationToken).ConfigureAwait(false);
-            challenge = new ChallengeState(p.ChallengeId, c.Challenger, c.Amount, (ChallengeStatus)c.Status, RegistryReader.Instant(poll.CommitEnd), RegistryReader.Instant(poll.RevealEnd));
+            // The governor's proposal challenges run the registry's challenge lifecycle; each contract's bindings carry a copy of the Solidity enum.
+            challenge = new ChallengeState(p.ChallengeId, c.Challenger, c.Amount, (MailServerRegistry.ChallengeStatus)c.Status, RegistryReader.Instant(poll.CommitEnd), RegistryReader.Instant(poll.RevealEnd));
         }
 
         return new ProposalState(

@@ -60,7 +60,7 @@ public sealed class RegistryReader
 
         var poll = await _connection.VotingContract.PollDeadlinesAsync(challengeId, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new ChallengeState(
-            challengeId, challenge.Challenger, challenge.Amount, (ChallengeStatus)challenge.Status, Instant(poll.CommitEnd), Instant(poll.RevealEnd));
+            challengeId, challenge.Challenger, challenge.Amount, challenge.Status, Instant(poll.CommitEnd), Instant(poll.RevealEnd));
     }
 
     /// <summary>
@@ -122,7 +122,7 @@ public sealed class RegistryReader
             if (MailServerRegistry.AppliedEvent.TryDecode(log) is { } applied && seen.Add(applied.NodeId))
             {
                 var state = await GetListingStateAsync(applied.NodeId, cancellationToken).ConfigureAwait(false);
-                if (state.Stage != ListingStage.Absent)
+                if (state.Stage != MailServerRegistry.Stage.Absent)
                 {
                     entries.Add(state);
                 }
@@ -159,7 +159,7 @@ public sealed class RegistryReader
         RegistryRules.Withdrawable(listing, openChallenge, parameters) is { IsZero: false } available ? available : UInt256.One;
 
     internal static ListingState ToState(Bytes32 nodeId, MailServerRegistry.Listing l) => new(
-        nodeId, l.Owner, l.Deposit, (ListingStage)l.Stage, Instant(l.ApplicationEnd), Instant(l.ExitStart), Instant(l.ExitEnd), l.ChallengeId, l.Nonce);
+        nodeId, l.Owner, l.Deposit, l.Stage, Instant(l.ApplicationEnd), Instant(l.ExitStart), Instant(l.ExitEnd), l.ChallengeId, l.Nonce);
 
     internal static DateTimeOffset Instant(ulong seconds) => DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(seconds, (ulong)long.MaxValue / 1000));
 
@@ -168,7 +168,7 @@ public sealed class RegistryReader
     private static Dictionary<ListingAction, ActionCheck> Actions(
         ListingState listing, ChallengeState? challenge, RegistryParameters parameters, Address? account, Funds funds, DateTimeOffset now)
     {
-        var open = challenge is { Status: ChallengeStatus.Open } ? challenge : null;
+        var open = challenge is { Status: MailServerRegistry.ChallengeStatus.Open } ? challenge : null;
         var actions = new Dictionary<ListingAction, ActionCheck>
         {
             [ListingAction.UpdateStatus] = listing.ChallengeId != 0 && open is null
@@ -244,22 +244,22 @@ public sealed record ListingView(
     /// <summary>The next instant at which the entry changes by itself, or what a waiting party waits for; null when none.</summary>
     public DateTimeOffset? NextDeadline => Listing switch
     {
-        { ChallengeId: not 0 } when Challenge is { Status: ChallengeStatus.Open } c => Now < c.CommitEnd ? c.CommitEnd : Now < c.RevealEnd ? c.RevealEnd : null,
-        { Stage: ListingStage.Applied } l when Now < l.ApplicationEnd => l.ApplicationEnd,
-        { Stage: ListingStage.Exiting } l when Now < l.ExitStart => l.ExitStart,
-        { Stage: ListingStage.Exiting } l when Now <= l.ExitEnd => l.ExitEnd,
+        { ChallengeId: not 0 } when Challenge is { Status: MailServerRegistry.ChallengeStatus.Open } c => Now < c.CommitEnd ? c.CommitEnd : Now < c.RevealEnd ? c.RevealEnd : null,
+        { Stage: MailServerRegistry.Stage.Applied } l when Now < l.ApplicationEnd => l.ApplicationEnd,
+        { Stage: MailServerRegistry.Stage.Exiting } l when Now < l.ExitStart => l.ExitStart,
+        { Stage: MailServerRegistry.Stage.Exiting } l when Now <= l.ExitEnd => l.ExitEnd,
         _ => null,
     };
 
     /// <summary>One phrase for the entry's situation, for example "challenged: commit stage until …".</summary>
     public string Status => Listing switch
     {
-        { Stage: ListingStage.Absent } => "absent",
-        { ChallengeId: not 0 } when Challenge is { Status: ChallengeStatus.Open } c =>
+        { Stage: MailServerRegistry.Stage.Absent } => "absent",
+        { ChallengeId: not 0 } when Challenge is { Status: MailServerRegistry.ChallengeStatus.Open } c =>
             Now < c.CommitEnd ? "challenged, votes being committed" : Now < c.RevealEnd ? "challenged, votes being revealed" : "challenged, vote ended: resolve it",
-        { Stage: ListingStage.Applied } l => Now < l.ApplicationEnd ? "applied, challengeable" : "applied, ready to be listed",
-        { Stage: ListingStage.Listed } => "listed",
-        { Stage: ListingStage.Exiting } l => Now < l.ExitStart ? "exiting, waiting for the exit window" : Now <= l.ExitEnd ? "exiting, can finalize" : "exiting, window missed",
+        { Stage: MailServerRegistry.Stage.Applied } l => Now < l.ApplicationEnd ? "applied, challengeable" : "applied, ready to be listed",
+        { Stage: MailServerRegistry.Stage.Listed } => "listed",
+        { Stage: MailServerRegistry.Stage.Exiting } l => Now < l.ExitStart ? "exiting, waiting for the exit window" : Now <= l.ExitEnd ? "exiting, can finalize" : "exiting, window missed",
         _ => Listing.Stage.ToString().ToLowerInvariant(),
     };
 }

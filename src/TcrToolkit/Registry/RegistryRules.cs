@@ -1,6 +1,7 @@
 using TcrToolkit.Ethereum;
 
 using static TcrToolkit.Registry.Formatting;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Registry;
 
@@ -22,7 +23,7 @@ public static class RegistryRules
     {
         ArgumentNullException.ThrowIfNull(listing);
         ArgumentNullException.ThrowIfNull(parameters);
-        if (listing.Stage != ListingStage.Absent)
+        if (listing.Stage != MailServerRegistry.Stage.Absent)
         {
             return ActionCheck.WrongState($"node {Short(listing.NodeId)} is already {Describe(listing.Stage)} (owner {listing.Owner}); a node can be in the registry only once.");
         }
@@ -97,7 +98,7 @@ public static class RegistryRules
         ArgumentNullException.ThrowIfNull(listing);
         ArgumentNullException.ThrowIfNull(parameters);
         var floor = parameters.MinDeposit;
-        if (listing.ChallengeId != 0 && openChallenge is { Status: ChallengeStatus.Open } c && c.Amount > floor)
+        if (listing.ChallengeId != 0 && openChallenge is { Status: MailServerRegistry.ChallengeStatus.Open } c && c.Amount > floor)
         {
             floor = c.Amount;
         }
@@ -110,7 +111,7 @@ public static class RegistryRules
     {
         ArgumentNullException.ThrowIfNull(listing);
         ArgumentNullException.ThrowIfNull(parameters);
-        if (listing.Stage == ListingStage.Absent)
+        if (listing.Stage == MailServerRegistry.Stage.Absent)
         {
             return ActionCheck.WrongState($"node {Short(listing.NodeId)} is not in the registry; there is nothing to challenge.");
         }
@@ -145,7 +146,7 @@ public static class RegistryRules
                 : ActionCheck.NotYet($"the vote on challenge {listing.ChallengeId} ends at {Time(openChallenge.RevealEnd)}; resolve it after that.", openChallenge.RevealEnd);
         }
 
-        if (listing.Stage == ListingStage.Applied)
+        if (listing.Stage == MailServerRegistry.Stage.Applied)
         {
             return now >= listing.ApplicationEnd
                 ? ActionCheck.Allowed
@@ -164,10 +165,10 @@ public static class RegistryRules
             return owner;
         }
 
-        var restartable = listing.Stage == ListingStage.Exiting && now > listing.ExitEnd;
-        if (listing.Stage != ListingStage.Listed && !restartable)
+        var restartable = listing.Stage == MailServerRegistry.Stage.Exiting && now > listing.ExitEnd;
+        if (listing.Stage != MailServerRegistry.Stage.Listed && !restartable)
         {
-            return listing.Stage == ListingStage.Exiting
+            return listing.Stage == MailServerRegistry.Stage.Exiting
                 ? ActionCheck.WrongState($"an exit is already under way; finalize it between {Time(listing.ExitStart)} and {Time(listing.ExitEnd)}.")
                 : ActionCheck.WrongState($"node {Short(listing.NodeId)} is {Describe(listing.Stage)}; only a listed entry can exit (an application can withdraw down to nothing once removed).");
         }
@@ -186,7 +187,7 @@ public static class RegistryRules
             return owner;
         }
 
-        if (listing.Stage != ListingStage.Exiting)
+        if (listing.Stage != MailServerRegistry.Stage.Exiting)
         {
             return ActionCheck.WrongState($"node {Short(listing.NodeId)} is {Describe(listing.Stage)}, not exiting; start with initExit.");
         }
@@ -209,7 +210,7 @@ public static class RegistryRules
     private static ActionCheck CheckOwner(ListingState listing, Address account)
     {
         ArgumentNullException.ThrowIfNull(listing);
-        if (listing.Stage == ListingStage.Absent)
+        if (listing.Stage == MailServerRegistry.Stage.Absent)
         {
             return ActionCheck.WrongState($"node {Short(listing.NodeId)} is not in the registry; check the node id (`tcr listing list` shows the entries).");
         }
@@ -231,11 +232,11 @@ public static class RegistryRules
             : ActionCheck.Allowed;
     }
 
-    private static string Describe(ListingStage stage) => stage switch
+    private static string Describe(MailServerRegistry.Stage stage) => stage switch
     {
-        ListingStage.Applied => "an application",
-        ListingStage.Listed => "listed",
-        ListingStage.Exiting => "exiting",
+        MailServerRegistry.Stage.Applied => "an application",
+        MailServerRegistry.Stage.Listed => "listed",
+        MailServerRegistry.Stage.Exiting => "exiting",
         _ => "absent",
     };
 }

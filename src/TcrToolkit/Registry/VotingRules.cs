@@ -2,6 +2,7 @@ using TcrToolkit.Ethereum;
 using TcrToolkit.Votes;
 
 using static TcrToolkit.Registry.Formatting;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Registry;
 
@@ -122,12 +123,12 @@ public static class VotingRules
     public static ActionCheck CanClaimReward(ChallengeState? challenge, VoterRecord voter)
     {
         ArgumentNullException.ThrowIfNull(voter);
-        if (challenge is null || challenge.Status == ChallengeStatus.None)
+        if (challenge is null || challenge.Status == MailServerRegistry.ChallengeStatus.None)
         {
             return ActionCheck.WrongState("no such challenge for this node; check the node id and challenge id.");
         }
 
-        if (challenge.Status == ChallengeStatus.Open)
+        if (challenge.Status == MailServerRegistry.ChallengeStatus.Open)
         {
             return ActionCheck.NotYet(
                 $"challenge {challenge.ChallengeId} is not resolved; after {Time(challenge.RevealEnd)} resolve it (updateStatus), then claim.", challenge.RevealEnd);
@@ -138,7 +139,7 @@ public static class VotingRules
             return ActionCheck.WrongState($"challenge {challenge.ChallengeId} has no voter reward (no quorum, or nobody revealed the winning option); there is nothing to claim.");
         }
 
-        var winning = challenge.Status == ChallengeStatus.Succeeded ? VoteCommitment.Uphold : VoteCommitment.Reject;
+        var winning = challenge.Status == MailServerRegistry.ChallengeStatus.Succeeded ? VoteCommitment.Uphold : VoteCommitment.Reject;
         return voter.State switch
         {
             VoteState.Settled => ActionCheck.WrongState($"this account's reward for challenge {challenge.ChallengeId} was already claimed; there is nothing left to claim."),

@@ -12,7 +12,7 @@ public sealed class InMemoryCheckpointStoreTests
 
     private static RegistryEvent Event(ulong block, Bytes32 hash, ulong logIndex, int node = 1)
     {
-        var (topics, data) = RegistryAbi.Abi.GetEvent("Listed").EncodeLog(ScriptedChain.Listed(node).Arguments);
+        var (topics, data) = TestRegistryAbi.Events["Listed"].EncodeLog(ScriptedChain.Listed(node).Arguments);
         return RegistryEvent.TryDecode(new Log { Address = ScriptedChain.Registry, Topics = topics, Data = data, BlockNumber = block, BlockHash = hash, LogIndex = logIndex })!;
     }
 

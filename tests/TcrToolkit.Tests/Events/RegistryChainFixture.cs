@@ -78,7 +78,7 @@ public abstract class RegistryChainTest(RegistryChainFixture fixture) : IAsyncLi
     /// <summary>Every registry event on the canonical chain since deployment, straight from the node.</summary>
     protected async Task<List<RegistryEventId>> EventsOnChainAsync()
     {
-        var filter = TcrToolkit.Events.RegistryAbi.CreateLogFilter(Chain.Registry) with { FromBlock = Chain.DeploymentBlock, ToBlock = BlockTag.Latest };
+        var filter = RegistryEvents.CreateLogFilter(Chain.Registry) with { FromBlock = Chain.DeploymentBlock, ToBlock = BlockTag.Latest };
         var logs = await Chain.Client.GetLogsAsync(filter);
         return [.. logs.Select(l => new RegistryEventId(l.BlockHash, l.LogIndex))];
     }
@@ -92,6 +92,8 @@ public abstract class RegistryChainTest(RegistryChainFixture fixture) : IAsyncLi
             DatabasePath = path ?? TempPath($"mirror-{_mirrors.Count}.db"),
             ConfirmationDepth = depth,
             PageSize = 3,
+            // Above the minute-long poll of the WebSocket case, which only the subscription should cut short.
+            MaxStaleness = TimeSpan.FromMinutes(5),
             Stream = new RegistryEventsOptions
             {
                 PollInterval = webSocket is null ? Fast : TimeSpan.FromSeconds(60),

@@ -37,10 +37,10 @@ public sealed class RegistryEventsTests : IDisposable
 
         var events = await reader.UntilProgressAsync(chain.Head);
 
-        events.Select(e => (e.Kind, e.Event!.Kind, e.Event.NodeId)).Should().Equal(
-            (RegistryUpdateKind.Added, RegistryEventKind.Listed, ScriptedChain.NodeId(1)),
-            (RegistryUpdateKind.Added, RegistryEventKind.Listed, ScriptedChain.NodeId(2)),
-            (RegistryUpdateKind.Added, RegistryEventKind.Exited, ScriptedChain.NodeId(1)));
+        events.Select(e => (e.Kind, e.Event!.Name, e.Event.NodeId)).Should().Equal(
+            (RegistryUpdateKind.Added, "Listed", ScriptedChain.NodeId(1)),
+            (RegistryUpdateKind.Added, "Listed", ScriptedChain.NodeId(2)),
+            (RegistryUpdateKind.Added, "Exited", ScriptedChain.NodeId(1)));
     }
 
     [Fact]
@@ -295,22 +295,4 @@ public sealed class RegistryEventsTests : IDisposable
 
         await second.Should().ThrowAsync<InvalidOperationException>();
     }
-
-    [Fact]
-    public void RegistryEvent_TryDecode_ReadsKindNodeIdAndOwner()
-    {
-        var (topics, data) = RegistryAbi.Abi.GetEvent("Listed").EncodeLog(ScriptedChain.Listed(7).Arguments);
-
-        var decoded = RegistryEvent.TryDecode(new Log { Address = ScriptedChain.Registry, Topics = topics, Data = data });
-
-        decoded!.Kind.Should().Be(RegistryEventKind.Listed);
-        decoded.NodeId.Should().Be(ScriptedChain.NodeId(7));
-        decoded.Owner.Should().Be(TcrToolkit.Ethereum.Address.Parse("0x00000000000000000000000000000000000000a1"));
-        decoded.Arguments["deposit"].AsUInt256().Should().Be((TcrToolkit.Ethereum.UInt256)100UL);
-    }
-
-    [Fact]
-    public void RegistryAbi_FollowedEvents_AreEveryRegistryEventWithANodeIdOrParameter() =>
-        RegistryAbi.FollowedEvents.Select(e => e.Name).Should().BeEquivalentTo(
-            RegistryAbi.Abi.Events.Where(e => e.Inputs.Any(p => p.Name is "nodeId" or "name")).Select(e => e.Name));
 }

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using TcrToolkit.Events;
 using TcrToolkit.Votes;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Tests.Events;
 
@@ -24,7 +26,7 @@ public sealed class RegistryMirrorIntegrationTests(RegistryChainFixture fixture)
 
         mirror.ColdStarts.Should().Be(1);
         mirror.TrustedNodeIds.Should().BeEquivalentTo(listed);
-        mirror.GetListing(exiting)!.Stage.Should().Be(ListingStage.Exiting);
+        mirror.GetListing(exiting)!.Stage.Should().Be(MailServerRegistry.Stage.Exiting);
         mirror.GetListing(listed[0])!.Deposit.Should().Be(RegistryTestbed.MinDeposit + RegistryTestbed.Unit * 5UL);
         mirror.IsTrusted(pending).Should().BeFalse();
     }
@@ -116,5 +118,56 @@ public sealed class RegistryMirrorIntegrationTests(RegistryChainFixture fixture)
         mirror.IsTrusted(orphan).Should().BeFalse();
         mirror.IsTrusted(replacement).Should().BeTrue();
         mirror.ColdStarts.Should().Be(2);
+    }
+}
+
+public sealed class RegistryHostedServicesIntegrationTests(RegistryChainFixture fixture) : RegistryChainTest(fixture)
+{
+    [Fact]
+    public async Task HostedMirrorAndStream_ListingOnChain_IsTrustedAndHandled()
+    {
+        await using var provider = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddTcrToolkit(o =>
+            {
+                o.RpcUrl = Chain.Node.HttpEndpoint;
+                o.RegistryAddress = Chain.Registry.ToString();
+                o.Confirmations = 0;
+                o.SaltVaultPath = TempPath("salts.db");
+            })
+            .AddRegistryMirror(o =>
+            {
+                o.DatabasePath = TempPath("hosted-mirror.db");
+                o.Stream.PollInterval = Fast;
+                o.Stream.RetryDelay = Fast;
+            })
+            .AddRegistryEventStream<CollectingHandler>(o =>
+            {
+                o.StartAfterBlock = Chain.DeploymentBlock - 1;
+                o.Stream.PollInterval = Fast;
+                o.Stream.RetryDelay = Fast;
+            })
+            .BuildServiceProvider();
+        var services = provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToList();
+        foreach (var service in services)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
+        var nodeId = await Chain.ListAsync(Actors[0]);
+        var mirror = provider.GetRequiredService<RegistryMirror>();
+        var handler = (CollectingHandler)provider.GetRequiredService<IRegistryUpdateHandler>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!(mirror.IsTrusted(nodeId) && handler.Updates.Any(u => u.Event?.Payload is TcrToolkit.Generated.MailServerRegistry.ListedEvent)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        foreach (var service in services)
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        mirror.IsTrusted(nodeId).Should().BeTrue();
+        handler.Updates.Where(u => u.Kind == RegistryUpdateKind.Added).Select(u => u.Event!.NodeId).Should().Contain(nodeId);
     }
 }

@@ -1,5 +1,7 @@
 using TcrToolkit.Ethereum;
+using Microsoft.Extensions.Time.Testing;
 using TcrToolkit.Events;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Tests.Events;
 
@@ -10,13 +12,17 @@ public sealed class RegistryMirrorTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private RegistryMirror Open(ScriptedChain chain, int depth, params MirroredListing[] listed) =>
+    private RegistryMirror Open(ScriptedChain chain, int depth, params MirroredListing[] listed) => Open(chain, depth, null, listed);
+
+    private RegistryMirror Open(ScriptedChain chain, int depth, FakeTimeProvider? time, params MirroredListing[] listed) =>
         RegistryMirror.Open(chain, new FixedSnapshot(listed), new RegistryMirrorOptions
         {
             Registry = ScriptedChain.Registry,
             DatabasePath = Path.Combine(_directory, "mirror.db"),
             ConfirmationDepth = depth,
-            Stream = new RegistryEventsOptions { PollInterval = TimeSpan.FromMilliseconds(10), RetryDelay = TimeSpan.Zero },
+            Stream = time is null
+                ? new RegistryEventsOptions { PollInterval = TimeSpan.FromMilliseconds(10), RetryDelay = TimeSpan.Zero }
+                : new RegistryEventsOptions { PollInterval = TimeSpan.FromSeconds(2), RetryDelay = TimeSpan.FromSeconds(1), TimeProvider = time },
         });
 
     [Fact]
@@ -49,7 +55,7 @@ public sealed class RegistryMirrorTests : IDisposable
     {
         var owner = Address.Parse("0x00000000000000000000000000000000000000a1");
         var chain = new ScriptedChain(genesisBlocks: 3);
-        await using var mirror = Open(chain, 2, new MirroredListing(ScriptedChain.NodeId(1), owner, ListingStage.Listed, 100UL));
+        await using var mirror = Open(chain, 2, new MirroredListing(ScriptedChain.NodeId(1), owner, MailServerRegistry.Stage.Listed, 100UL));
         using var stop = new CancellationTokenSource();
         var run = mirror.RunAsync(stop.Token);
         await Until(() => mirror.IsTrusted(ScriptedChain.NodeId(1)));
@@ -73,11 +79,11 @@ public sealed class RegistryMirrorTests : IDisposable
     }
 
     [Fact]
-    public async Task Open_AfterRestart_AnswersFromTheFileBeforeRunning()
+    public async Task Open_AfterRestart_TrustsTheFileOnlyOnceRunHasCheckedItAgainstTheChain()
     {
         var owner = Address.Parse("0x00000000000000000000000000000000000000a1");
         var chain = new ScriptedChain(genesisBlocks: 3);
-        await using (var mirror = Open(chain, 0, new MirroredListing(ScriptedChain.NodeId(1), owner, ListingStage.Listed, 100UL)))
+        await using (var mirror = Open(chain, 0, new MirroredListing(ScriptedChain.NodeId(1), owner, MailServerRegistry.Stage.Listed, 100UL)))
         {
             using var stop = new CancellationTokenSource();
             var run = mirror.RunAsync(stop.Token);
@@ -88,9 +94,88 @@ public sealed class RegistryMirrorTests : IDisposable
         }
 
         await using var reopened = Open(chain, 0);
+        var trustedBeforeRun = reopened.IsTrusted(ScriptedChain.NodeId(1));
+        using var stopReopened = new CancellationTokenSource();
+        var runReopened = reopened.RunAsync(stopReopened.Token);
+        await Until(() => reopened.IsTrusted(ScriptedChain.NodeId(1)));
 
+        trustedBeforeRun.Should().BeFalse("nothing is trusted before the stored state is checked against the node");
         reopened.TrustedNodeIds.Should().BeEquivalentTo([ScriptedChain.NodeId(1), ScriptedChain.NodeId(2)]);
         reopened.GetListing(ScriptedChain.NodeId(2))!.Deposit.Should().Be((UInt256)100UL);
+        reopened.ColdStarts.Should().Be(0, "the stored state is the node's chain: no rebuild");
+        await stopReopened.CancelAsync();
+        await runReopened.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    [Fact]
+    public async Task IsTrusted_NodeUnreachableLongerThanMaxStaleness_AnswersFalseUntilTheNodeAnswersAgain()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var owner = Address.Parse("0x00000000000000000000000000000000000000a1");
+        var nodeId = ScriptedChain.NodeId(1);
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        await using var mirror = Open(chain, 0, time, new MirroredListing(nodeId, owner, MailServerRegistry.Stage.Listed, 100UL));
+        using var stop = new CancellationTokenSource();
+        var run = mirror.RunAsync(stop.Token);
+        await Until(() => mirror.IsTrusted(nodeId));
+        var lastConfirmed = time.GetUtcNow();
+
+        chain.Unreachable = true;
+        await Until(() => mirror.Health.Status == RegistryMirrorStatus.NodeUnreachable);
+        time.Advance(RegistryMirrorOptions.DefaultMaxStaleness - TimeSpan.FromSeconds(1));
+        var trustedWithinStaleness = mirror.IsTrusted(nodeId);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var health = mirror.Health;
+
+        trustedWithinStaleness.Should().BeTrue("the node was last heard from within MaxStaleness");
+        mirror.IsTrusted(nodeId).Should().BeFalse("the node has not confirmed the chain for longer than MaxStaleness");
+        health.IsTrusting.Should().BeFalse();
+        health.UnreachableSince.Should().Be(lastConfirmed);
+        health.Problem.Should().Contain("scripted outage");
+
+        chain.Unreachable = false;
+        await Until(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            return mirror.IsTrusted(nodeId);
+        });
+        mirror.Health.Status.Should().Be(RegistryMirrorStatus.Synced);
+        await stop.CancelAsync();
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    [Fact]
+    public async Task RunAsync_ChainReplacedUnderTheMirror_WithdrawsTrustAtOnceAndRebuilds()
+    {
+        var owner = Address.Parse("0x00000000000000000000000000000000000000a1");
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        var snapshot = new FixedSnapshot([new MirroredListing(ScriptedChain.NodeId(1), owner, MailServerRegistry.Stage.Listed, 100UL)]);
+        await using var mirror = RegistryMirror.Open(chain, snapshot, new RegistryMirrorOptions
+        {
+            Registry = ScriptedChain.Registry,
+            DatabasePath = Path.Combine(_directory, "mirror.db"),
+            ConfirmationDepth = 0,
+            Stream = new RegistryEventsOptions { PollInterval = TimeSpan.FromMilliseconds(10), RetryDelay = TimeSpan.Zero },
+        });
+        using var stop = new CancellationTokenSource();
+        var run = mirror.RunAsync(stop.Token);
+        await Until(() => mirror.IsTrusted(ScriptedChain.NodeId(1)));
+        var trustedAfterReplacement = new List<bool>();
+
+        // The fresh chain's registry lists another node id: its snapshot is what a rebuild reads.
+        snapshot.Listed = [new MirroredListing(ScriptedChain.NodeId(2), owner, MailServerRegistry.Stage.Listed, 100UL)];
+        chain.ReplaceEverything(blocks: 2);
+        await Until(() =>
+        {
+            trustedAfterReplacement.Add(mirror.IsTrusted(ScriptedChain.NodeId(1)));
+            return mirror.IsTrusted(ScriptedChain.NodeId(2));
+        });
+
+        trustedAfterReplacement.SkipWhile(trusted => trusted).Should().NotContain(true, "trust, once withdrawn from the replaced chain's set, never comes back");
+        mirror.IsTrusted(ScriptedChain.NodeId(1)).Should().BeFalse();
+        mirror.ColdStarts.Should().Be(2);
+        await stop.CancelAsync();
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
     }
 
     [Theory]
@@ -131,10 +216,15 @@ public sealed class RegistryMirrorTests : IDisposable
         }
 
         await using var reopened = Open(chain, 0);
+        using var stopReopened = new CancellationTokenSource();
+        var runReopened = reopened.RunAsync(stopReopened.Token);
+        await Until(() => reopened.IsTrusting);
 
         reopened.TrustedNodeIds.Should().BeEquivalentTo(Enumerable.Range(12, 64).Select(ScriptedChain.NodeId));
         reopened.GetListing(ScriptedChain.NodeId(75))!.Deposit.Should().Be((UInt256)100UL);
         reopened.GetListing(ScriptedChain.NodeId(11)).Should().BeNull();
+        await stopReopened.CancelAsync();
+        await runReopened.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
     }
 
     [Fact]
@@ -173,6 +263,11 @@ public sealed class RegistryMirrorTests : IDisposable
 
     private sealed class FixedSnapshot(IReadOnlyList<MirroredListing> listed) : IRegistrySnapshotReader
     {
-        public Task<IReadOnlyList<MirroredListing>> ReadListedAsync(ulong blockNumber, CancellationToken cancellationToken) => Task.FromResult(listed);
+        public IReadOnlyList<MirroredListing> Listed { get; set; } = listed;
+
+        public Task<IReadOnlyList<MirroredListing>> ReadListedAsync(ulong blockNumber, CancellationToken cancellationToken) => Task.FromResult(Listed);
+
+        public Task<Bytes32?> ReadCodeHashAsync(ulong blockNumber, CancellationToken cancellationToken) =>
+            Task.FromResult<Bytes32?>(Keccak256.HashUtf8("registry code"));
     }
 }

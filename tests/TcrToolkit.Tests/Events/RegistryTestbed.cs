@@ -54,9 +54,14 @@ public sealed class RegistryTestbed : IAsyncDisposable
 
     public IReadOnlyList<PrivateKey> Actors => _actors;
 
-    public static async Task<RegistryTestbed> StartAsync(int actors = 6)
+    /// <summary>A fresh node with the contracts deployed; on <paramref name="port"/> when given (a node replacing one just stopped).</summary>
+    public static async Task<RegistryTestbed> StartAsync(int actors = 6, int? port = null) =>
+        await DeployOnAsync(await HardhatNode.StartAsync(port: port), actors);
+
+    /// <summary>Deploys the contracts on a running node, which the testbed then owns.</summary>
+    /// <remarks>The deployer's first transactions deploy the contracts, so on a fresh node they get the same addresses every time.</remarks>
+    public static async Task<RegistryTestbed> DeployOnAsync(HardhatNode node, int actors = 6)
     {
-        var node = await HardhatNode.StartAsync();
         var testbed = new RegistryTestbed(node);
         try
         {

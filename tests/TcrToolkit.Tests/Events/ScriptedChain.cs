@@ -28,6 +28,9 @@ internal sealed class ScriptedChain : IRegistryChain
     /// <summary>When set, <c>eth_getLogs</c> over more blocks than this fails as a provider limit would.</summary>
     public ulong? MaxLogRange { get; set; }
 
+    /// <summary>While set, every read fails as a node that does not answer.</summary>
+    public bool Unreachable { get; set; }
+
     /// <summary>Transport faults to throw from the next reads.</summary>
     public int FaultsToThrow { get; set; }
 
@@ -72,7 +75,7 @@ internal sealed class ScriptedChain : IRegistryChain
             var logs = new List<Log>();
             foreach (var (name, arguments) in events)
             {
-                var (topics, data) = RegistryAbi.Abi.GetEvent(name).EncodeLog(arguments);
+                var (topics, data) = TestRegistryAbi.Events[name].EncodeLog(arguments);
                 logs.Add(new Log
                 {
                     Address = Registry,
@@ -92,6 +95,21 @@ internal sealed class ScriptedChain : IRegistryChain
 
         mined.TrySetResult();
         return number;
+    }
+
+    /// <summary>Replaces the whole chain, genesis included, with <paramref name="blocks"/> new empty blocks (a node replaced by a fresh one).</summary>
+    public void ReplaceEverything(int blocks)
+    {
+        lock (_lock)
+        {
+            _fork++;
+            _blocks.Clear();
+        }
+
+        for (var i = 0; i < blocks; i++)
+        {
+            Mine();
+        }
     }
 
     /// <summary>Drops every block above <paramref name="height"/>; later blocks get new hashes.</summary>
@@ -164,6 +182,11 @@ internal sealed class ScriptedChain : IRegistryChain
     {
         lock (_lock)
         {
+            if (Unreachable)
+            {
+                throw new RpcUnavailableException("scripted outage", "scripted", "eth_blockNumber");
+            }
+
             if (FaultsToThrow > 0)
             {
                 FaultsToThrow--;

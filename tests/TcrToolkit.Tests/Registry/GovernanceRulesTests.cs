@@ -1,6 +1,7 @@
 using TcrToolkit.Ethereum;
 using TcrToolkit.Governance;
 using TcrToolkit.Registry;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Tests.Registry;
 
@@ -67,7 +68,7 @@ public sealed class GovernanceRulesTests
     [Fact]
     public void CanProcess_ChallengedBeforeTheVoteEnds_IsNotYet()
     {
-        var challenge = new ChallengeState(3, Address.Zero, Deposit, ChallengeStatus.Open, Now, Now + TimeSpan.FromMinutes(2));
+        var challenge = new ChallengeState(3, Address.Zero, Deposit, MailServerRegistry.ChallengeStatus.Open, Now, Now + TimeSpan.FromMinutes(2));
 
         var check = GovernanceRules.CanProcess(7, Proposal(ProposalStatus.Challenged, -TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), challenge), Now);
 

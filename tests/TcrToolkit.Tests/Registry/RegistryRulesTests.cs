@@ -1,5 +1,6 @@
 using TcrToolkit.Ethereum;
 using TcrToolkit.Registry;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Tests.Registry;
 
@@ -19,11 +20,11 @@ public sealed class RegistryRulesTests
 
     private static UInt256 Tokens(ulong n) => Unit * n;
 
-    private static ListingState Listing(ListingStage stage, UInt256? deposit = null, ulong challengeId = 0) => new(
+    private static ListingState Listing(MailServerRegistry.Stage stage, UInt256? deposit = null, ulong challengeId = 0) => new(
         Node, Alice, deposit ?? Min, stage, Now.AddHours(-1), Now.AddDays(1), Now.AddDays(4), challengeId, 1);
 
     private static ChallengeState Open(ulong id, DateTimeOffset revealEnd, UInt256? stake = null) =>
-        new(id, Bob, stake ?? Min, ChallengeStatus.Open, revealEnd.AddDays(-2), revealEnd);
+        new(id, Bob, stake ?? Min, MailServerRegistry.ChallengeStatus.Open, revealEnd.AddDays(-2), revealEnd);
 
     // ------------------------------------------------------------------------------------------------ apply
 
@@ -36,7 +37,7 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanApply_AlreadyListed_WrongState()
     {
-        var check = RegistryRules.CanApply(Listing(ListingStage.Listed), Parameters, Min, Now.AddHours(1), Plenty, Now);
+        var check = RegistryRules.CanApply(Listing(MailServerRegistry.Stage.Listed), Parameters, Min, Now.AddHours(1), Plenty, Now);
 
         check.Blocker.Should().Be(Blocker.State);
         check.Reason.Should().Be($"node {Node.ToString()[..18]}… is already listed (owner {Alice}); a node can be in the registry only once.");
@@ -97,7 +98,7 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanDeposit_NotOwner_WrongStateNamingTheOwner()
     {
-        var check = RegistryRules.CanDeposit(Listing(ListingStage.Listed), Bob, Unit, Plenty);
+        var check = RegistryRules.CanDeposit(Listing(MailServerRegistry.Stage.Listed), Bob, Unit, Plenty);
 
         check.Reason.Should().Be($"node {Node.ToString()[..18]}… belongs to {Alice}, not {Bob}; use the owner's account.");
     }
@@ -105,7 +106,7 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanDeposit_Zero_BadRequest()
     {
-        RegistryRules.CanDeposit(Listing(ListingStage.Listed), Alice, default, Plenty).Reason.Should().Be("the amount is zero; deposit a positive amount.");
+        RegistryRules.CanDeposit(Listing(MailServerRegistry.Stage.Listed), Alice, default, Plenty).Reason.Should().Be("the amount is zero; deposit a positive amount.");
     }
 
     [Fact]
@@ -117,13 +118,13 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanWithdraw_DownToMinimum_Allowed()
     {
-        RegistryRules.CanWithdraw(Listing(ListingStage.Listed, Tokens(130)), null, Parameters, Alice, Tokens(30)).IsAllowed.Should().BeTrue();
+        RegistryRules.CanWithdraw(Listing(MailServerRegistry.Stage.Listed, Tokens(130)), null, Parameters, Alice, Tokens(30)).IsAllowed.Should().BeTrue();
     }
 
     [Fact]
     public void CanWithdraw_BelowMinimum_BadRequestWithWhatIsAvailable()
     {
-        var check = RegistryRules.CanWithdraw(Listing(ListingStage.Listed, Tokens(130)), null, Parameters, Alice, Tokens(31));
+        var check = RegistryRules.CanWithdraw(Listing(MailServerRegistry.Stage.Listed, Tokens(130)), null, Parameters, Alice, Tokens(31));
 
         check.Reason.Should().Be("only 30 tokens can be withdrawn: the deposit 130 tokens must keep the minimum deposit 100 tokens; withdraw at most that.");
     }
@@ -131,7 +132,7 @@ public sealed class RegistryRulesTests
     [Fact]
     public void Withdrawable_OpenStakeAboveMinimum_KeepsTheStake()
     {
-        var listing = Listing(ListingStage.Listed, Tokens(200), challengeId: 7);
+        var listing = Listing(MailServerRegistry.Stage.Listed, Tokens(200), challengeId: 7);
 
         RegistryRules.Withdrawable(listing, Open(7, Now.AddDays(1), Tokens(150)), Parameters).Should().Be(Tokens(50));
     }
@@ -139,7 +140,7 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanWithdraw_StakeLocked_ReasonMentionsTheChallenge()
     {
-        var listing = Listing(ListingStage.Listed, Tokens(200), challengeId: 7);
+        var listing = Listing(MailServerRegistry.Stage.Listed, Tokens(200), challengeId: 7);
 
         RegistryRules.CanWithdraw(listing, Open(7, Now.AddDays(1), Tokens(150)), Parameters, Alice, Tokens(51)).Reason
             .Should().EndWith("and the stake of the open challenge; withdraw at most that.");
@@ -150,20 +151,20 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanChallenge_Listed_Allowed()
     {
-        RegistryRules.CanChallenge(Listing(ListingStage.Listed), Parameters, Plenty).Should().Be(ActionCheck.Allowed);
+        RegistryRules.CanChallenge(Listing(MailServerRegistry.Stage.Listed), Parameters, Plenty).Should().Be(ActionCheck.Allowed);
     }
 
     [Fact]
     public void CanChallenge_AlreadyChallenged_WrongStateAskingToVote()
     {
-        RegistryRules.CanChallenge(Listing(ListingStage.Listed, challengeId: 3), Parameters, Plenty).Reason
+        RegistryRules.CanChallenge(Listing(MailServerRegistry.Stage.Listed, challengeId: 3), Parameters, Plenty).Reason
             .Should().EndWith("is already challenged (challenge 3); vote in that challenge instead.");
     }
 
     [Fact]
     public void CanChallenge_DepositBelowRaisedMinimum_AllowedWithTouchAndRemoveNoteAndNoFundsNeeded()
     {
-        var check = RegistryRules.CanChallenge(Listing(ListingStage.Listed, Tokens(80)), Parameters, default);
+        var check = RegistryRules.CanChallenge(Listing(MailServerRegistry.Stage.Listed, Tokens(80)), Parameters, default);
 
         check.IsAllowed.Should().BeTrue();
         check.Note.Should().Contain("touch-and-remove").And.Contain("takes no stake");
@@ -172,7 +173,7 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanChallenge_NoTokensForStake_NeedsFunds()
     {
-        RegistryRules.CanChallenge(Listing(ListingStage.Listed), Parameters, new Funds(Tokens(10), Tokens(10))).Blocker.Should().Be(Blocker.Funds);
+        RegistryRules.CanChallenge(Listing(MailServerRegistry.Stage.Listed), Parameters, new Funds(Tokens(10), Tokens(10))).Blocker.Should().Be(Blocker.Funds);
     }
 
     [Fact]
@@ -186,7 +187,7 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanUpdateStatus_ApplicationStageRunning_NotYetUntilItsEnd()
     {
-        var application = Listing(ListingStage.Applied) with { ApplicationEnd = Now.AddHours(3) };
+        var application = Listing(MailServerRegistry.Stage.Applied) with { ApplicationEnd = Now.AddHours(3) };
 
         var check = RegistryRules.CanUpdateStatus(application, null, Now);
 
@@ -197,13 +198,13 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanUpdateStatus_ApplicationStageOver_Allowed()
     {
-        RegistryRules.CanUpdateStatus(Listing(ListingStage.Applied), null, Now).IsAllowed.Should().BeTrue();
+        RegistryRules.CanUpdateStatus(Listing(MailServerRegistry.Stage.Applied), null, Now).IsAllowed.Should().BeTrue();
     }
 
     [Fact]
     public void CanUpdateStatus_VoteRunning_NotYetUntilRevealEnd()
     {
-        var check = RegistryRules.CanUpdateStatus(Listing(ListingStage.Listed, challengeId: 4), Open(4, Now.AddDays(1)), Now);
+        var check = RegistryRules.CanUpdateStatus(Listing(MailServerRegistry.Stage.Listed, challengeId: 4), Open(4, Now.AddDays(1)), Now);
 
         check.AvailableAt.Should().Be(Now.AddDays(1));
         check.Reason.Should().StartWith("the vote on challenge 4 ends at 2026-11-25 12:00:00 UTC");
@@ -212,19 +213,19 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanUpdateStatus_VoteEnded_Allowed()
     {
-        RegistryRules.CanUpdateStatus(Listing(ListingStage.Listed, challengeId: 4), Open(4, Now), Now).IsAllowed.Should().BeTrue();
+        RegistryRules.CanUpdateStatus(Listing(MailServerRegistry.Stage.Listed, challengeId: 4), Open(4, Now), Now).IsAllowed.Should().BeTrue();
     }
 
     [Fact]
     public void CanUpdateStatus_ListedUnchallenged_WrongState()
     {
-        RegistryRules.CanUpdateStatus(Listing(ListingStage.Listed), null, Now).Reason.Should().EndWith("there is nothing to update.");
+        RegistryRules.CanUpdateStatus(Listing(MailServerRegistry.Stage.Listed), null, Now).Reason.Should().EndWith("there is nothing to update.");
     }
 
     [Fact]
     public void CanUpdateStatus_ChallengedWithoutItsState_ThrowsArgumentException()
     {
-        var act = () => RegistryRules.CanUpdateStatus(Listing(ListingStage.Listed, challengeId: 4), null, Now);
+        var act = () => RegistryRules.CanUpdateStatus(Listing(MailServerRegistry.Stage.Listed, challengeId: 4), null, Now);
 
         act.Should().Throw<ArgumentException>().WithMessage("*has challenge 4 open: pass its state.*");
     }
@@ -234,33 +235,33 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanInitExit_Listed_Allowed()
     {
-        RegistryRules.CanInitExit(Listing(ListingStage.Listed), Alice, Now).IsAllowed.Should().BeTrue();
+        RegistryRules.CanInitExit(Listing(MailServerRegistry.Stage.Listed), Alice, Now).IsAllowed.Should().BeTrue();
     }
 
     [Fact]
     public void CanInitExit_WhileChallenged_WrongState()
     {
-        RegistryRules.CanInitExit(Listing(ListingStage.Listed, challengeId: 2), Alice, Now).Reason
+        RegistryRules.CanInitExit(Listing(MailServerRegistry.Stage.Listed, challengeId: 2), Alice, Now).Reason
             .Should().Be("challenge 2 is open; start the exit after it is resolved.");
     }
 
     [Fact]
     public void CanInitExit_ExitPending_WrongStateWithItsWindow()
     {
-        RegistryRules.CanInitExit(Listing(ListingStage.Exiting), Alice, Now).Reason
+        RegistryRules.CanInitExit(Listing(MailServerRegistry.Stage.Exiting), Alice, Now).Reason
             .Should().Be("an exit is already under way; finalize it between 2026-11-25 12:00:00 UTC and 2026-11-28 12:00:00 UTC.");
     }
 
     [Fact]
     public void CanInitExit_MissedWindow_AllowedToRestart()
     {
-        RegistryRules.CanInitExit(Listing(ListingStage.Exiting), Alice, Now.AddDays(5)).IsAllowed.Should().BeTrue();
+        RegistryRules.CanInitExit(Listing(MailServerRegistry.Stage.Exiting), Alice, Now.AddDays(5)).IsAllowed.Should().BeTrue();
     }
 
     [Fact]
     public void CanFinalizeExit_BeforeWindow_NotYetUntilExitStart()
     {
-        var check = RegistryRules.CanFinalizeExit(Listing(ListingStage.Exiting), Alice, Now);
+        var check = RegistryRules.CanFinalizeExit(Listing(MailServerRegistry.Stage.Exiting), Alice, Now);
 
         check.Blocker.Should().Be(Blocker.NotYet);
         check.AvailableAt.Should().Be(Now.AddDays(1));
@@ -269,26 +270,26 @@ public sealed class RegistryRulesTests
     [Fact]
     public void CanFinalizeExit_InsideWindow_Allowed()
     {
-        RegistryRules.CanFinalizeExit(Listing(ListingStage.Exiting), Alice, Now.AddDays(2)).IsAllowed.Should().BeTrue();
+        RegistryRules.CanFinalizeExit(Listing(MailServerRegistry.Stage.Exiting), Alice, Now.AddDays(2)).IsAllowed.Should().BeTrue();
     }
 
     [Fact]
     public void CanFinalizeExit_AfterWindow_WrongStateAskingForANewExit()
     {
-        RegistryRules.CanFinalizeExit(Listing(ListingStage.Exiting), Alice, Now.AddDays(5)).Reason
+        RegistryRules.CanFinalizeExit(Listing(MailServerRegistry.Stage.Exiting), Alice, Now.AddDays(5)).Reason
             .Should().Be("the exit window closed at 2026-11-28 12:00:00 UTC; start a new exit with initExit.");
     }
 
     [Fact]
     public void CanFinalizeExit_NotExiting_WrongState()
     {
-        RegistryRules.CanFinalizeExit(Listing(ListingStage.Listed), Alice, Now).Reason.Should().EndWith("not exiting; start with initExit.");
+        RegistryRules.CanFinalizeExit(Listing(MailServerRegistry.Stage.Listed), Alice, Now).Reason.Should().EndWith("not exiting; start with initExit.");
     }
 
     [Fact]
     public void CanFinalizeExit_ChallengedDuringExit_WrongState()
     {
-        RegistryRules.CanFinalizeExit(Listing(ListingStage.Exiting, challengeId: 9), Alice, Now.AddDays(2)).Blocker.Should().Be(Blocker.State);
+        RegistryRules.CanFinalizeExit(Listing(MailServerRegistry.Stage.Exiting, challengeId: 9), Alice, Now.AddDays(2)).Blocker.Should().Be(Blocker.State);
     }
 
     // ------------------------------------------------------------------------------------------------ exceptions

@@ -1,6 +1,7 @@
 using TcrToolkit.Ethereum;
 using TcrToolkit.Registry;
 using TcrToolkit.Votes;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Tests.Registry;
 
@@ -22,7 +23,7 @@ public sealed class VotingRulesTests
         null,
         Now);
 
-    private static ChallengeState Resolved(ChallengeStatus status, ulong pool = 50) =>
+    private static ChallengeState Resolved(MailServerRegistry.ChallengeStatus status, ulong pool = 50) =>
         new(5, default, pool, status, Now.AddDays(-3), Now.AddDays(-1));
 
     [Fact]
@@ -107,34 +108,34 @@ public sealed class VotingRulesTests
     [Fact]
     public void CanClaimReward_WinningRevealedVote_Allowed()
     {
-        VotingRules.CanClaimReward(Resolved(ChallengeStatus.Succeeded), new VoterRecord(VoteState.Revealed, default, 1, Weight)).IsAllowed.Should().BeTrue();
+        VotingRules.CanClaimReward(Resolved(MailServerRegistry.ChallengeStatus.Succeeded), new VoterRecord(VoteState.Revealed, default, 1, Weight)).IsAllowed.Should().BeTrue();
     }
 
     [Fact]
     public void CanClaimReward_Twice_WrongState()
     {
-        VotingRules.CanClaimReward(Resolved(ChallengeStatus.Succeeded), new VoterRecord(VoteState.Settled, default, 1, Weight)).Reason
+        VotingRules.CanClaimReward(Resolved(MailServerRegistry.ChallengeStatus.Succeeded), new VoterRecord(VoteState.Settled, default, 1, Weight)).Reason
             .Should().Be("this account's reward for challenge 5 was already claimed; there is nothing left to claim.");
     }
 
     [Fact]
     public void CanClaimReward_LosingSide_WrongState()
     {
-        VotingRules.CanClaimReward(Resolved(ChallengeStatus.Failed), new VoterRecord(VoteState.Revealed, default, 1, Weight)).Reason
+        VotingRules.CanClaimReward(Resolved(MailServerRegistry.ChallengeStatus.Failed), new VoterRecord(VoteState.Revealed, default, 1, Weight)).Reason
             .Should().Be("this account voted 1 in challenge 5, but 0 won; only the winning side is rewarded.");
     }
 
     [Fact]
     public void CanClaimReward_NoPool_WrongState()
     {
-        VotingRules.CanClaimReward(Resolved(ChallengeStatus.Failed, pool: 0), new VoterRecord(VoteState.Revealed, default, 0, Weight)).Reason
+        VotingRules.CanClaimReward(Resolved(MailServerRegistry.ChallengeStatus.Failed, pool: 0), new VoterRecord(VoteState.Revealed, default, 0, Weight)).Reason
             .Should().Contain("has no voter reward");
     }
 
     [Fact]
     public void CanClaimReward_Unresolved_NotYet()
     {
-        var open = Resolved(ChallengeStatus.Open) with { RevealEnd = Now.AddDays(1) };
+        var open = Resolved(MailServerRegistry.ChallengeStatus.Open) with { RevealEnd = Now.AddDays(1) };
 
         VotingRules.CanClaimReward(open, Committed).AvailableAt.Should().Be(Now.AddDays(1));
     }
@@ -148,6 +149,6 @@ public sealed class VotingRulesTests
     [Fact]
     public void CanClaimReward_NeverRevealed_WrongState()
     {
-        VotingRules.CanClaimReward(Resolved(ChallengeStatus.Succeeded), Committed).Reason.Should().Contain("did not reveal a vote");
+        VotingRules.CanClaimReward(Resolved(MailServerRegistry.ChallengeStatus.Succeeded), Committed).Reason.Should().Contain("did not reveal a vote");
     }
 }

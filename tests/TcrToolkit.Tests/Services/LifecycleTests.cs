@@ -3,6 +3,7 @@ using TcrToolkit.Governance;
 using TcrToolkit.Registry;
 using TcrToolkit.Tests.Events;
 using TcrToolkit.Votes;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Tests.Services;
 
@@ -27,7 +28,7 @@ public sealed class LifecycleTests(RegistryChainFixture fixture) : ServiceTest(f
 
         applied.NodeId.Should().Be(nodeKey.PublicKey.NodeId);
         var view = await reader.GetListingAsync(applied.NodeId, owner.Address);
-        view.Listing.Stage.Should().Be(ListingStage.Applied);
+        view.Listing.Stage.Should().Be(MailServerRegistry.Stage.Applied);
         view.Status.Should().Be("applied, challengeable");
         view.NextDeadline.Should().Be(applied.ApplicationEnd);
         view.Actions[ListingAction.UpdateStatus].Blocker.Should().Be(Blocker.NotYet);
@@ -99,7 +100,7 @@ public sealed class LifecycleTests(RegistryChainFixture fixture) : ServiceTest(f
         // No quorum: the owner gets the whole stake, and a surviving application is listed at once (two events, one outcome).
         resolved.Should().Be(new StatusUpdate(applied.NodeId, StatusOutcome.ChallengeFailed, challenge.ChallengeId, Tokens(100), UInt256.Zero));
         var listing = await new RegistryReader(connection).GetListingStateAsync(applied.NodeId);
-        listing.Stage.Should().Be(ListingStage.Listed);
+        listing.Stage.Should().Be(MailServerRegistry.Stage.Listed);
         listing.Deposit.Should().Be(Tokens(200));
     }
 
@@ -127,7 +128,7 @@ public sealed class LifecycleTests(RegistryChainFixture fixture) : ServiceTest(f
 
         batch.Updated.Should().ContainSingle().Which.Outcome.Should().Be(StatusOutcome.ChallengeFailed);
         var listing = await new RegistryReader(connection).GetListingAsync(nodeId, owner.Address);
-        listing.Listing.Stage.Should().Be(ListingStage.Listed);
+        listing.Listing.Stage.Should().Be(MailServerRegistry.Stage.Listed);
         listing.Listing.Deposit.Should().Be(Tokens(150), "the owner's half of the challenger's stake joins the deposit");
         (await BalanceAsync(connection, challenger.Address)).Should().Be(Tokens(900));
 
@@ -160,7 +161,7 @@ public sealed class LifecycleTests(RegistryChainFixture fixture) : ServiceTest(f
         update.WinnerReward.Should().Be(Tokens(100));
         update.VoterRewardPool.Should().Be(UInt256.Zero);
         var listing = await new RegistryReader(connection).GetListingStateAsync(nodeId);
-        listing.Stage.Should().Be(ListingStage.Listed, "an application that survived a challenge is listed at once");
+        listing.Stage.Should().Be(MailServerRegistry.Stage.Listed, "an application that survived a challenge is listed at once");
         listing.Deposit.Should().Be(Tokens(200));
     }
 
@@ -175,11 +176,11 @@ public sealed class LifecycleTests(RegistryChainFixture fixture) : ServiceTest(f
 
         await operatorRole.InitExitAsync(nodeId);
         var exiting = await new RegistryReader(connection).GetListingAsync(nodeId, owner.Address);
-        exiting.Listing.Stage.Should().Be(ListingStage.Exiting);
+        exiting.Listing.Stage.Should().Be(MailServerRegistry.Stage.Exiting);
         exiting.Listing.IsTrusted.Should().BeTrue("an exiting server stays trusted until it leaves");
         await operatorRole.FinalizeExitAsync(nodeId);
 
-        (await new RegistryReader(connection).GetListingStateAsync(nodeId)).Stage.Should().Be(ListingStage.Absent);
+        (await new RegistryReader(connection).GetListingStateAsync(nodeId)).Stage.Should().Be(MailServerRegistry.Stage.Absent);
         (await BalanceAsync(connection, owner.Address)).Should().Be(Tokens(1_000));
     }
 

@@ -48,7 +48,7 @@ public sealed class PreflightDifferentialTests(RegistryChainFixture fixture) : S
         foreach (var account in new[] { owner, stranger })
         {
             var view = await reader.GetListingAsync(nodeId, account.Address);
-            var open = view.Challenge is { Status: ChallengeStatus.Open } c ? c : null;
+            var open = view.Challenge is { Status: MailServerRegistry.ChallengeStatus.Open } c ? c : null;
             foreach (var (action, verdict) in view.Actions)
             {
                 var from = account.Address;

@@ -2,6 +2,7 @@ using TcrToolkit.Ethereum;
 using TcrToolkit.Registry;
 using TcrToolkit.Tests.Events;
 using TcrToolkit.Votes;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Tests.Services;
 
@@ -26,7 +27,7 @@ public sealed class ReaderTests(RegistryChainFixture fixture) : ServiceTest(fixt
         var trusted = await reader.GetTrustedListingsAsync();
 
         entries.Where(e => e.Owner == owner.Address).Select(e => (e.NodeId, e.Stage, e.Deposit))
-            .Should().Equal((listed, ListingStage.Listed, Tokens(100)), (applied, ListingStage.Applied, Tokens(120)));
+            .Should().Equal((listed, MailServerRegistry.Stage.Listed, Tokens(100)), (applied, MailServerRegistry.Stage.Applied, Tokens(120)));
         trusted.Select(t => t.NodeId).Should().Contain(listed).And.NotContain(applied);
     }
 

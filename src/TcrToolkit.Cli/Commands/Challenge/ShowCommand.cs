@@ -4,6 +4,7 @@ using TcrToolkit.Cli.Infrastructure.Arguments;
 using TcrToolkit.Cli.Infrastructure.Output;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Registry;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Cli.Commands.Challenge;
 
@@ -122,7 +123,7 @@ internal sealed class ChallengeShowCommand : TcrCommand
                 check.Reason);
         }
 
-        var open = challenge.Status == ChallengeStatus.Open;
+        var open = challenge.Status == MailServerRegistry.ChallengeStatus.Open;
         var result = new ChallengeShowResult(
             nodeId.ToString(),
             challengeId,

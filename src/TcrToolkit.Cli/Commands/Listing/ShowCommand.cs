@@ -5,6 +5,7 @@ using TcrToolkit.Cli.Infrastructure.Arguments;
 using TcrToolkit.Cli.Infrastructure.Output;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Registry;
+using TcrToolkit.Generated;
 
 namespace TcrToolkit.Cli.Commands.Listing;
 
@@ -161,14 +162,14 @@ internal sealed class ShowCommand : TcrCommand
                 ("Status", result.Status),
                 ("Trusted", result.Trusted ? "yes" : "no"),
             };
-            if (listing.Stage != ListingStage.Absent)
+            if (listing.Stage != MailServerRegistry.Stage.Absent)
             {
                 rows.Add(("Owner", result.Owner));
                 rows.Add(("Deposit", RegistryDisplay.Tokens(listing.Deposit)));
                 rows.Add(("Application end", RegistryDisplay.Time(result.ApplicationEnd)));
             }
 
-            if (listing.Stage == ListingStage.Exiting)
+            if (listing.Stage == MailServerRegistry.Stage.Exiting)
             {
                 rows.Add(("Exit window", $"{RegistryDisplay.Time(result.ExitStart)} to {RegistryDisplay.Time(result.ExitEnd)}"));
             }

@@ -4,9 +4,9 @@ using System.Text;
 using TcrToolkit.Cli.Infrastructure;
 using TcrToolkit.Cli.Infrastructure.Output;
 using TcrToolkit.Ethereum;
-using TcrToolkit.Ethereum.Abi;
 using TcrToolkit.Ethereum.Rpc;
 using TcrToolkit.Events;
+using TcrToolkit.Generated;
 using TcrToolkit.Registry;
 
 namespace TcrToolkit.Cli.Commands.Watch;
@@ -187,16 +187,16 @@ internal sealed class WatchCommand : TcrCommand
 
     private static void Show(CommandOutput output, RegistryUpdateKind kind, RegistryEvent e, ulong time)
     {
-        var args = e.Arguments.Arguments.ToDictionary(a => a.Name, a => a.Value.ToString());
+        var args = e.Arguments.ToDictionary(a => a.Key, a => RegistryEvent.FormatValue(a.Value));
         var line = new WatchEventLine(
             kind == RegistryUpdateKind.Added ? "added" : "retracted",
-            e.Kind.ToString(),
+            e.Name,
             e.Log.BlockNumber,
             e.Log.BlockHash.ToString(),
             e.Log.LogIndex,
             e.Log.TransactionHash.ToString(),
             time,
-            e.Kind == RegistryEventKind.ParameterSet ? null : e.NodeId.ToString(),
+            e.Payload is MailServerRegistry.ParameterSetEvent ? null : e.NodeId.ToString(),
             e.Owner?.ToString(),
             args);
         output.StreamItem(line, CliJsonContext.Default.WatchEventLine, view => view.Line(Describe(line, e)));
@@ -222,33 +222,28 @@ internal sealed class WatchCommand : TcrCommand
             text.Append("  owner ").Append(owner[..6]).Append('…').Append(owner[^4..]);
         }
 
-        foreach (var argument in e.Arguments.Arguments)
+        foreach (var (name, value) in e.Arguments)
         {
-            if (argument.Name is "nodeId" or "owner" or "data" or "evidence")
+            if (name is "nodeId" or "owner" or "data" or "evidence")
             {
                 continue;
             }
 
-            text.Append("  ").Append(argument.Name).Append(' ').Append(Format(e, argument));
+            text.Append("  ").Append(name).Append(' ').Append(Format(e, name, value));
         }
 
         return text.ToString();
     }
 
-    private static string Format(RegistryEvent e, AbiEventArgument argument)
+    private static string Format(RegistryEvent e, string name, object? value) => (name, value, e.Payload) switch
     {
-        var value = argument.Value;
-        return argument.Name switch
-        {
-            "applicationEnd" or "commitEnd" or "revealEnd" or "exitStart" or "exitEnd" => HumanTime.Format((ulong)value.AsUInt256()),
-            "name" when e.Kind == RegistryEventKind.ParameterSet => TcrParameterCatalog.Get((ParameterName)(byte)(ulong)value.AsUInt256()).Key,
-            "value" when e.Kind == RegistryEventKind.ParameterSet => TcrParameterCatalog.Get((ParameterName)(byte)(ulong)e.Arguments["name"].AsUInt256()).Describe(value.AsUInt256()),
-            "challengeId" => value.ToString(),
-            _ when value.Type.Kind == AbiTypeKind.UInt => EthUnits.FormatEther(value.AsUInt256()) + " tokens",
-            _ when value.Type.Kind == AbiTypeKind.Address => value.AsAddress().ToString(),
-            _ => value.ToString(),
-        };
-    }
+        ("applicationEnd" or "commitEnd" or "revealEnd" or "exitStart" or "exitEnd", UInt256 seconds, _) => HumanTime.Format((ulong)seconds),
+        ("name", _, MailServerRegistry.ParameterSetEvent set) => TcrParameterCatalog.Get((ParameterName)set.Name).Key,
+        ("value", _, MailServerRegistry.ParameterSetEvent set) => TcrParameterCatalog.Get((ParameterName)set.Name).Describe(set.Value),
+        ("challengeId", _, _) => RegistryEvent.FormatValue(value),
+        (_, UInt256 amount, _) => EthUnits.FormatEther(amount) + " tokens",
+        _ => RegistryEvent.FormatValue(value),
+    };
 
     // The devnet's Hardhat node answers WebSocket on its HTTP port; elsewhere only a ws:// URL gives a subscription.
     private static Uri? WebSocketOf(Uri rpc, bool isDevnet) => rpc.Scheme switch

@@ -139,11 +139,16 @@ public sealed class TcrProcess : IDisposable
 
     public Task<TcrRun> RunAsync(params string[] args) => RunAsync(args, null, null);
 
-    /// <summary>Writes a file under the test's root and returns its path.</summary>
+    /// <summary>Writes a file under the test's root, owner-only as secrets should be (tcr warns about others), and returns its path.</summary>
     public string WriteFile(string name, string content)
     {
         var path = Path.Combine(Root, name);
         File.WriteAllText(path, content);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         return path;
     }
 

@@ -38,7 +38,8 @@ public sealed class TcrAccount
 
     /// <summary>
     /// Sends <paramref name="data"/> to <paramref name="to"/> and waits for the receipt. A revert, at estimation or
-    /// once mined, raises <see cref="TcrRevertedException"/> with the decoded error.
+    /// once mined, raises <see cref="TcrRevertedException"/> with the decoded error. A pending transaction of the account
+    /// is handled as <see cref="TransactionSenderOptions.WhenPending"/> says (<see cref="SendRefusedException"/>).
     /// </summary>
     internal async Task<TransactionReceipt> SendAsync(string action, Address to, byte[] data, CancellationToken cancellationToken)
     {
@@ -46,9 +47,9 @@ public sealed class TcrAccount
         try
         {
             var sent = await _sender.SendAsync(new TransactionRequest { To = to, Data = data }, cancellationToken).ConfigureAwait(false);
-            Progress?.Report(new TransactionProgress(action, TransactionPhase.Sent, sent.Hash, null));
+            Progress?.Report(new TransactionProgress(action, TransactionPhase.Sent, sent.Hash, null) { Nonce = sent.Nonce });
             var receipt = await _sender.WaitForReceiptAsync(sent, cancellationToken).ConfigureAwait(false);
-            Progress?.Report(new TransactionProgress(action, TransactionPhase.Confirmed, sent.Hash, receipt));
+            Progress?.Report(new TransactionProgress(action, TransactionPhase.Confirmed, sent.Hash, receipt) { Nonce = sent.Nonce });
             return receipt;
         }
         catch (ContractRevertedException ex)
@@ -100,13 +101,17 @@ public enum TransactionPhase
 /// <param name="Phase">Where it stands.</param>
 /// <param name="TransactionHash">Its hash once sent.</param>
 /// <param name="Receipt">Its receipt once confirmed.</param>
-public sealed record TransactionProgress(string Action, TransactionPhase Phase, Bytes32? TransactionHash, TransactionReceipt? Receipt);
+public sealed record TransactionProgress(string Action, TransactionPhase Phase, Bytes32? TransactionHash, TransactionReceipt? Receipt)
+{
+    /// <summary>The nonce the transaction used, once sent: with the hash, what to look for after an interrupted wait.</summary>
+    public ulong? Nonce { get; init; }
+}
 
 /// <summary>
 /// A transaction reverted (at estimation, or once mined) although pre-flight allowed it — usually because the state
 /// changed in between. <see cref="ErrorName"/> and <see cref="Arguments"/> carry the contract's decoded custom error.
 /// </summary>
-public sealed class TcrRevertedException : Exception
+public sealed class TcrRevertedException : TcrToolkitException
 {
     private TcrRevertedException(string action, DecodedRevert? decoded, Bytes32? transactionHash, ContractRevertedException inner)
         : base(Describe(action, decoded, transactionHash, inner), inner)

@@ -83,10 +83,54 @@ public sealed class TcrConnection
         }
 
         var registry = new MailServerRegistry(client, deployment.Registry);
-        var voting = deployment.Voting ?? await registry.VotingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var token = deployment.Token ?? await registry.TokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var governor = deployment.Governor ?? await registry.GovernorAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new TcrConnection(client, chainId, deployment.Registry, voting, token, governor);
+        try
+        {
+            var voting = deployment.Voting ?? await registry.VotingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var token = deployment.Token ?? await registry.TokenAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var governor = deployment.Governor ?? await registry.GovernorAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new TcrConnection(client, chainId, deployment.Registry, voting, token, governor);
+        }
+        catch (Exception e) when (e is ContractRevertedException or AbiDecodingException)
+        {
+            throw new TcrConfigurationException(
+                $"The contract at the registry address {deployment.Registry} on chain {chainId} does not answer as a registry (voting(), token(), governor()); check the address or the manifest, which is wrong.",
+                e);
+        }
+    }
+
+    /// <summary>
+    /// Checks the node against <paramref name="manifest"/> as <see cref="ConnectAsync(RpcClient, TcrDeployment, CancellationToken)"/>
+    /// does, and first that every contract whose code hash the manifest records has that code on chain: a manifest that
+    /// points at another contract (a stale or edited file) is reported as wrong instead of as a call that reverts.
+    /// </summary>
+    /// <exception cref="TcrConfigurationException">The node is on another chain, or a contract is missing or has other code.</exception>
+    /// <exception cref="RpcException">The node could not be reached or answered with an error.</exception>
+    public static async Task<TcrConnection> ConnectAsync(RpcClient client, DeploymentManifest manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(manifest);
+        var deployment = new TcrDeployment(manifest.ChainId, manifest.Registry.Address, manifest.Voting?.Address, manifest.Token?.Address, manifest.Governor?.Address);
+        if (await client.GetChainIdAsync(cancellationToken).ConfigureAwait(false) == manifest.ChainId)
+        {
+            (string Name, DeployedContract? Contract)[] recorded =
+                [("registry", manifest.Registry), ("voting contract", manifest.Voting), ("token", manifest.Token), ("governor", manifest.Governor)];
+            foreach (var (name, contract) in recorded)
+            {
+                if (contract?.CodeHash is not { } expected)
+                {
+                    continue;
+                }
+
+                var code = await client.GetCodeAsync(contract.Address, BlockTag.Latest, cancellationToken).ConfigureAwait(false);
+                if (code.Length > 0 && Deployment.ContractCode.Hash(code) != expected)
+                {
+                    throw new TcrConfigurationException(
+                        $"The manifest is wrong: the {name} address {contract.Address} on chain {manifest.ChainId} holds another contract than the manifest records (code hash {Deployment.ContractCode.Hash(code)}, not {expected}); regenerate the manifest (`tcr deploy`, or `tcr devnet up` for the devnet) or fix its addresses.");
+                }
+            }
+        }
+
+        return await ConnectAsync(client, deployment, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A signing account on this deployment. The account uses but does not own <paramref name="key"/>.</summary>
@@ -108,6 +152,3 @@ public sealed class TcrConnection
         return new Funds(await balance.ConfigureAwait(false), await allowance.ConfigureAwait(false));
     }
 }
-
-/// <summary>The configuration does not match the chain (wrong chain id, no contract at an address); fix the configuration.</summary>
-public sealed class TcrConfigurationException(string message) : Exception(message);

@@ -61,7 +61,17 @@ public sealed class TcrProcess : IDisposable
     public string WorkingDirectory { get; }
 
     /// <summary>Runs tcr with <paramref name="args"/>; <paramref name="env"/> adds variables, <paramref name="stdin"/> is piped in.</summary>
-    public async Task<TcrRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string? stdin = null)
+    public Task<TcrRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string? stdin = null) =>
+        RunAsync(args, env, stdin, interruptWhen: null);
+
+    /// <summary>
+    /// Runs tcr and sends it SIGINT (as Ctrl-C does) once <paramref name="interruptWhen"/> answers true, polled every
+    /// 100 ms while it runs.
+    /// </summary>
+    public Task<TcrRun> RunInterruptedAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env, Func<Task<bool>> interruptWhen) =>
+        RunAsync(args, env, null, interruptWhen);
+
+    private async Task<TcrRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env, string? stdin, Func<Task<bool>>? interruptWhen)
     {
         var start = new ProcessStartInfo
         {
@@ -100,6 +110,20 @@ public sealed class TcrProcess : IDisposable
 
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(Timeout);
+        if (interruptWhen is not null)
+        {
+            while (!process.HasExited && !await interruptWhen())
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+
+            if (!process.HasExited)
+            {
+                using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync(timeout.Token);
+            }
+        }
+
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -115,11 +139,16 @@ public sealed class TcrProcess : IDisposable
 
     public Task<TcrRun> RunAsync(params string[] args) => RunAsync(args, null, null);
 
-    /// <summary>Writes a file under the test's root and returns its path.</summary>
+    /// <summary>Writes a file under the test's root, owner-only as secrets should be (tcr warns about others), and returns its path.</summary>
     public string WriteFile(string name, string content)
     {
         var path = Path.Combine(Root, name);
         File.WriteAllText(path, content);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         return path;
     }
 

@@ -71,6 +71,14 @@ public static class CliApplication
                 }
 
                 tcrCommand.Configure(command);
+                if (tcrCommand.SendsTransactions)
+                {
+                    foreach (var option in SendOptions.All)
+                    {
+                        command.Options.Add(option);
+                    }
+                }
+
                 command.SetAction((parse, token) => RunCommandAsync(tcrCommand, parse, environment, stdout, stderr, token));
                 if (tcrCommand.Examples.Count == 0)
                 {
@@ -143,7 +151,7 @@ public static class CliApplication
         }
         catch (Exception exception)
         {
-            var error = ErrorTranslator.Translate(exception, command.DisplayName, context.ResolvedNetworkOrNull);
+            var error = ErrorTranslator.Translate(exception, command.DisplayName, context.ResolvedNetworkOrNull, context.InFlight, context.Output.IsStreaming);
             context.Output.Error(error);
             if (error.ExitCode == ExitCode.Unexpected && environment.GetNonBlank("TCR_DEBUG") is not null)
             {

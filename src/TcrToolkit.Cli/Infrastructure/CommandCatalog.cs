@@ -30,6 +30,7 @@ public static class CommandCatalog
         new DownCommand(),
         new Commands.Devnet.StatusCommand(),
         new AdvanceCommand(),
+        new FundCommand(),
         new DeployCommand(),
         new NewCommand(),
         new ImportCommand(),

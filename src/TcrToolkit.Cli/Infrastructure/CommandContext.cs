@@ -23,6 +23,7 @@ public sealed class CommandContext : IAsyncDisposable
     private TcrConnection? _connection;
     private PrivateKey? _key;
     private SaltVault? _vault;
+    private ServiceProgressBridge? _progress;
 
     /// <summary>Creates the context of one invocation.</summary>
     /// <param name="command">The command being run.</param>
@@ -89,14 +90,27 @@ public sealed class CommandContext : IAsyncDisposable
     public DeploymentManifest Manifest => Network.LoadManifest();
 
     /// <summary>
-    /// A JSON-RPC client for the network's node, created on first use (reads retried once on transport faults; a
-    /// command fails fast rather than hanging). Disposed with the context.
+    /// A JSON-RPC client for the network's node, connected on first use over HTTP(S) or, for a ws(s) URL, a WebSocket
+    /// (reads retried once on transport faults; a command fails fast rather than hanging). Disposed with the context.
     /// </summary>
     /// <exception cref="CliException">No RPC URL is configured (<see cref="ExitCode.Configuration"/>).</exception>
-    public RpcClient Rpc => _rpc ??= RpcClient.CreateHttp(
-        Network.RpcUrl,
-        new RpcClientOptions { MaxReadRetries = 1, RevertDecoder = TcrConnection.RevertDecoder },
-        new HttpRpcTransportOptions { RequestTimeout = TimeSpan.FromSeconds(20) });
+    public async Task<RpcClient> GetRpcAsync(CancellationToken cancellationToken)
+    {
+        if (_rpc is not null)
+        {
+            return _rpc;
+        }
+
+        var url = Network.RpcUrl;
+        var options = new RpcClientOptions { MaxReadRetries = 1, RevertDecoder = TcrConnection.RevertDecoder };
+        return _rpc = url.Scheme is "ws" or "wss"
+            ? await RpcClient.ConnectWebSocketAsync(
+                url,
+                options,
+                new WebSocketRpcTransportOptions { RequestTimeout = TimeSpan.FromSeconds(20), ConnectTimeout = TimeSpan.FromSeconds(10) },
+                cancellationToken).ConfigureAwait(false)
+            : RpcClient.CreateHttp(url, options, new HttpRpcTransportOptions { RequestTimeout = TimeSpan.FromSeconds(20) });
+    }
 
     /// <summary>
     /// The RPC client after checking that the node is on the manifest's chain, which catches a stale manifest or a wrong
@@ -106,7 +120,8 @@ public sealed class CommandContext : IAsyncDisposable
     public async Task<RpcClient> ConnectAsync(CancellationToken cancellationToken)
     {
         var manifest = Manifest;
-        var chainId = await Rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
+        var rpc = await GetRpcAsync(cancellationToken).ConfigureAwait(false);
+        var chainId = await rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
         if (chainId != manifest.ChainId)
         {
             throw CliException.Configuration(
@@ -114,7 +129,7 @@ public sealed class CommandContext : IAsyncDisposable
                 $"The node at {Network.RpcEndpointForDisplay} is on chain {chainId} but the manifest {Network.ManifestPath} is for chain {manifest.ChainId}; point --rpc and --manifest at the same network.");
         }
 
-        return Rpc;
+        return rpc;
     }
 
     /// <summary>
@@ -130,11 +145,9 @@ public sealed class CommandContext : IAsyncDisposable
         }
 
         var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var manifest = Manifest;
-        var deployment = new TcrDeployment(manifest.ChainId, manifest.Registry.Address, manifest.Voting?.Address, manifest.Token?.Address, manifest.Governor?.Address);
         try
         {
-            return _connection = await TcrConnection.ConnectAsync(client, deployment, cancellationToken).ConfigureAwait(false);
+            return _connection = await TcrConnection.ConnectAsync(client, Manifest, cancellationToken).ConfigureAwait(false);
         }
         catch (TcrConfigurationException e)
         {
@@ -148,24 +161,42 @@ public sealed class CommandContext : IAsyncDisposable
     /// </summary>
     public async Task<TcrAccount> SigningAccountAsync(CancellationToken cancellationToken)
     {
+        var policy = SendOptions.Policy(Parse);
         var connection = await ConnectTcrAsync(cancellationToken).ConfigureAwait(false);
         _key ??= Accounts.GetSigningKey();
-        var account = connection.Account(_key, new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(250) });
-        account.Progress = new ServiceProgressBridge(Output);
+        var account = connection.Account(_key, new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(250), WhenPending = policy });
+        account.Progress = _progress ??= new ServiceProgressBridge(Output);
         return account;
     }
 
-    /// <summary>The vote-salt vault: <c>--salt-vault</c>, else <c>$TCR_SALT_VAULT</c>, else <c>$TCR_HOME/salts.db</c> (owner-only).</summary>
-    public SaltVault SaltVault => _vault ??= SaltVault.Open(
+    /// <summary>
+    /// The transaction this invocation sent (or was sending) whose receipt has not come yet, for the message after an
+    /// interruption; <c>null</c> when nothing is in flight.
+    /// </summary>
+    public InFlightTransaction? InFlight => _progress?.InFlight;
+
+    /// <summary>The hash of the last transaction of this invocation that was confirmed, or <c>null</c>.</summary>
+    public Bytes32? LastConfirmedTransaction => _progress?.LastConfirmed;
+
+    /// <summary>
+    /// The vote-salt vault for commands that store votes: <c>--salt-vault</c>, else <c>$TCR_SALT_VAULT</c>, else
+    /// <c>$TCR_HOME/salts.db</c> (created owner-only if missing).
+    /// </summary>
+    public SaltVault SaltVault => _vault ??= SaltVault.Open(SaltVaultPath);
+
+    /// <summary>The same vault opened read-only, for commands that only list votes: nothing is created or changed.</summary>
+    public SaltVault ReadOnlySaltVault => _vault ??= SaltVault.OpenReadOnly(SaltVaultPath);
+
+    private string SaltVaultPath =>
         Parse.GetValue(GlobalOptions.SaltVault) is { } path ? Path.GetFullPath(path, Environment.CurrentDirectory)
         : Environment.GetNonBlank(CliEnvironment.SaltVaultVariable) is { } variable ? Path.GetFullPath(variable, Environment.CurrentDirectory)
-        : Path.Combine(Environment.TcrHome, "salts.db"));
+        : Path.Combine(Environment.TcrHome, "salts.db");
 
     /// <summary>
     /// Sends a transaction with progress (spinner with the hash on a terminal) and waits for its receipt. A simulation
     /// revert before sending surfaces as exit code 5, a mined revert as 6, a missing receipt as 9.
     /// </summary>
-    /// <param name="sender">The sending account (from <see cref="Accounts"/>' key and <see cref="Rpc"/>).</param>
+    /// <param name="sender">The sending account (from <see cref="Accounts"/>' key and <see cref="GetRpcAsync"/>).</param>
     /// <param name="request">The transaction; generated bindings' <c>EncodeX</c> give the data.</param>
     /// <param name="action">What it does, for the progress line ("Approve 100 TCR for the registry").</param>
     /// <param name="cancellationToken">Cancels the wait (the transaction may still be mined).</param>
@@ -176,8 +207,11 @@ public sealed class CommandContext : IAsyncDisposable
         using var progress = Output.BeginTransaction(action);
         progress.Report(new TransactionUpdate(TransactionStage.Preparing));
         var sent = await sender.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        _progress ??= new ServiceProgressBridge(Output);
+        _progress.InFlight = new InFlightTransaction(action, sent.Hash, sent.Nonce);
         progress.Report(new TransactionUpdate(TransactionStage.Sent, sent.Hash));
         var receipt = await sender.WaitForReceiptAsync(sent, cancellationToken).ConfigureAwait(false);
+        _progress.InFlight = null;
         progress.Report(new TransactionUpdate(TransactionStage.Mined, sent.Hash, receipt));
         return receipt;
     }
@@ -199,8 +233,20 @@ internal sealed class ServiceProgressBridge(CommandOutput output) : IProgress<Tc
 {
     private ITransactionProgress? _current;
 
+    /// <summary>The transaction being sent or waited for; null once its receipt came.</summary>
+    public InFlightTransaction? InFlight { get; set; }
+
+    /// <summary>The last transaction confirmed.</summary>
+    public Bytes32? LastConfirmed { get; private set; }
+
     public void Report(TcrToolkit.TransactionProgress value)
     {
+        InFlight = value.Phase == TransactionPhase.Confirmed ? null : new InFlightTransaction(value.Action, value.TransactionHash, value.Nonce);
+        if (value.Phase == TransactionPhase.Confirmed)
+        {
+            LastConfirmed = value.TransactionHash;
+        }
+
         switch (value.Phase)
         {
             case TransactionPhase.Sending:
@@ -234,3 +280,9 @@ internal sealed class ServiceProgressBridge(CommandOutput output) : IProgress<Tc
         _ => char.ToUpperInvariant(action[0]) + action[1..],
     };
 }
+
+/// <summary>A transaction sent (or being sent) whose receipt has not come, for the message after an interruption.</summary>
+/// <param name="Action">What it does, for example "transfer".</param>
+/// <param name="Hash">Its hash; null while it was still being signed and sent (the outcome is then unknown).</param>
+/// <param name="Nonce">Its nonce; null while it was still being sent.</param>
+public sealed record InFlightTransaction(string Action, Bytes32? Hash, ulong? Nonce);

@@ -20,7 +20,9 @@ public enum ExitCode
 
     /// <summary>
     /// The configuration cannot be resolved: unknown network, missing or malformed deployment manifest, no RPC URL for the
-    /// network, or a node on another chain than the manifest's. Nothing was sent.
+    /// network, a node on another chain than the manifest's, a manifest whose contracts are missing or have other code,
+    /// or a salt vault or checkpoint file that cannot be used (a symbolic link, a device, not SQLite, a read-only disk).
+    /// Nothing was sent.
     /// </summary>
     Configuration = 3,
 
@@ -29,7 +31,8 @@ public enum ExitCode
 
     /// <summary>
     /// Pre-flight refused: the call or gas estimate shows the transaction would revert (the message names the contract
-    /// error), or a local check found the action not allowed now. Nothing was sent.
+    /// error), or a local check found the action not allowed now: a pending transaction of the account (<c>--replace</c>
+    /// or <c>--queue</c> decide), too little ether for gas, a contract as token recipient. Nothing was sent.
     /// </summary>
     PreflightRefused = 5,
 
@@ -42,7 +45,10 @@ public enum ExitCode
     /// </summary>
     Wallet = 7,
 
-    /// <summary>The node answered with an error or a malformed answer (not a revert); the message quotes it.</summary>
+    /// <summary>
+    /// The node answered with an error or a malformed answer (not a revert), or the URL answered HTTP without JSON-RPC
+    /// (a web server, not a node); the message quotes it.
+    /// </summary>
     RpcError = 8,
 
     /// <summary>
@@ -51,6 +57,9 @@ public enum ExitCode
     /// </summary>
     ReceiptTimeout = 9,
 
-    /// <summary>Interrupted (Ctrl-C), as shells report a SIGINT: 128 + 2.</summary>
+    /// <summary>
+    /// Interrupted (Ctrl-C), as shells report a SIGINT: 128 + 2. When a transaction was sent, the message gives its hash
+    /// and nonce (a rerun refuses while it is pending).
+    /// </summary>
     Cancelled = 130,
 }

@@ -16,6 +16,16 @@ public static class ParseErrorReporter
         var path = CommandPath(parse);
         var unmatched = parse.UnmatchedTokens;
 
+        if (unmatched.FirstOrDefault(SecretGuard.LooksLikePrivateKey) is not null &&
+            command.Arguments.Any(a => a.Name == "node-id"))
+        {
+            // The command takes a node id (32 bytes, like a key): an extra one is most likely a second node id. Still
+            // not echoed, in case it is a key after all.
+            return CliException.Usage(
+                "unexpected-argument",
+                $"`{path}` takes one node id, but got another 32-byte hex value after it (not shown); give one node id per run, see `{path} --help`.");
+        }
+
         if (unmatched.FirstOrDefault(SecretGuard.LooksLikePrivateKey) is not null)
         {
             // Never echo it: it may be a private key.

@@ -34,6 +34,12 @@ public abstract class TcrCommand
     /// <summary>At least one example; <c>--help</c> shows them all.</summary>
     public abstract IReadOnlyList<Example> Examples { get; }
 
+    /// <summary>
+    /// Whether the command sends transactions: it then gets <c>--replace</c> and <c>--queue</c> (<see cref="SendOptions"/>),
+    /// and refuses to send while the account has a transaction pending.
+    /// </summary>
+    public virtual bool SendsTransactions => false;
+
     /// <summary>The full name as typed, for messages: <c>tcr wallet new</c>.</summary>
     public string DisplayName => Verb is null ? $"tcr {Noun}" : $"tcr {Noun} {Verb}";
 

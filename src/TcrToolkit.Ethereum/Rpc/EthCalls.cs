@@ -77,6 +77,24 @@ public static class EthCalls
         return new("eth_estimateGas", request.WriteTo, RpcJson.UInt64, isReadOnly: true);
     }
 
+    /// <summary>
+    /// <c>eth_estimateGas</c> against the state at <paramref name="block"/>: <see cref="BlockTag.Latest"/> for a
+    /// replacement, which runs instead of the pending transactions, not after them.
+    /// </summary>
+    public static RpcCall<ulong> EstimateGas(CallRequest request, BlockTag block)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new(
+            "eth_estimateGas",
+            w =>
+            {
+                request.WriteTo(w);
+                block.WriteTo(w);
+            },
+            RpcJson.UInt64,
+            isReadOnly: true);
+    }
+
     /// <summary><c>eth_feeHistory</c> over <paramref name="blockCount"/> blocks ending at <paramref name="newestBlock"/>.</summary>
     /// <param name="blockCount">How many blocks (1 to 1024).</param>
     /// <param name="newestBlock">The last block of the range.</param>

@@ -156,7 +156,7 @@ public sealed class HttpRpcTransport : IRpcTransport
             var statusCode = (int)status;
             Fail(calls, statusCode is >= 200 and < 300
                 ? new RpcProtocolException($"The node at {Endpoint} answered with invalid JSON: {ex.Message}", Endpoint, method, ex)
-                : new RpcUnavailableException($"The node at {Endpoint} answered HTTP {statusCode} ({status}) without a JSON-RPC body.", Endpoint, method));
+                : new RpcUnavailableException($"The node at {Endpoint} answered HTTP {statusCode} ({status}) without a JSON-RPC body.", Endpoint, method) { HttpStatus = statusCode });
             return;
         }
 
@@ -168,7 +168,7 @@ public sealed class HttpRpcTransport : IRpcTransport
             if (!looksLikeRpc && (int)status is < 200 or >= 300)
             {
                 Fail(calls, new RpcUnavailableException(
-                    $"The node at {Endpoint} answered HTTP {(int)status} ({status}) without a JSON-RPC body.", Endpoint, method));
+                    $"The node at {Endpoint} answered HTTP {(int)status} ({status}) without a JSON-RPC body.", Endpoint, method) { HttpStatus = (int)status });
                 return;
             }
 

@@ -6,7 +6,7 @@ namespace TcrToolkit.Ethereum.Rpc;
 /// (<see cref="RpcUnavailableException"/>), fix the request (<see cref="RpcErrorException"/>), or handle a contract's
 /// refusal (<see cref="ContractRevertedException"/>). Messages name the endpoint without credentials.
 /// </summary>
-public abstract class RpcException : Exception
+public abstract class RpcException : TcrToolkitException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What went wrong and what the caller can do about it.</param>
@@ -48,6 +48,12 @@ public sealed class RpcUnavailableException : RpcException
 
     /// <summary>Whether the request ran out of time rather than failing outright.</summary>
     public bool IsTimeout { get; }
+
+    /// <summary>
+    /// The HTTP status when a server answered without a JSON-RPC body (a web server or proxy, not a node), else
+    /// <c>null</c>.
+    /// </summary>
+    public int? HttpStatus { get; init; }
 }
 
 /// <summary>

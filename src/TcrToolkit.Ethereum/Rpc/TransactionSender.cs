@@ -23,6 +23,36 @@ public sealed class TransactionSenderOptions
 
     /// <summary>A fixed priority fee; <c>null</c> asks the node (<c>eth_maxPriorityFeePerGas</c>, then fee history).</summary>
     public UInt256? MaxPriorityFeePerGas { get; set; }
+
+    /// <summary>
+    /// What a send does when the account already has a transaction waiting in the node's pool (its pending nonce is
+    /// above its mined one): <see cref="PendingTransactionPolicy.Queue"/> by default.
+    /// </summary>
+    public PendingTransactionPolicy WhenPending { get; set; } = PendingTransactionPolicy.Queue;
+}
+
+/// <summary>
+/// What <see cref="TransactionSender.SendAsync"/> does when the account already has a transaction waiting in the node's
+/// pool: typically one sent by an earlier run that was interrupted before its receipt came.
+/// </summary>
+public enum PendingTransactionPolicy
+{
+    /// <summary>Send after it: take the next free nonce, so both transactions are mined (one after the other).</summary>
+    Queue,
+
+    /// <summary>
+    /// Send nothing and raise <see cref="PendingTransactionException"/>. Tools that may be rerun after an interruption
+    /// (the CLI) use this, so that a rerun never repeats a transfer that is still on its way.
+    /// </summary>
+    Refuse,
+
+    /// <summary>
+    /// Replace the first pending transaction: sign with its nonce and fees at least 12.5% above its own (nodes ask for
+    /// 10%), so that at most one of the two is mined. Raises <see cref="NothingToReplaceException"/> when nothing is
+    /// pending (the earlier transaction was mined or dropped), and <see cref="PendingTransactionException"/> when the
+    /// node does not show the pending transaction's fees.
+    /// </summary>
+    Replace,
 }
 
 /// <summary>
@@ -79,7 +109,7 @@ public sealed record SentTransaction(Bytes32 Hash, SignedTransaction Transaction
 }
 
 /// <summary>A transaction was not mined with enough confirmations in time. It may still be mined later.</summary>
-public sealed class ReceiptTimeoutException : TimeoutException
+public sealed class ReceiptTimeoutException : TcrToolkitException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="transactionHash">The transaction waited for.</param>
@@ -139,6 +169,9 @@ public sealed class TransactionSender
     /// <see cref="WaitForReceiptAsync"/>, as on any other node.
     /// </summary>
     /// <exception cref="ContractRevertedException">Gas estimation reverted: the transaction would fail.</exception>
+    /// <exception cref="InsufficientEtherException">The balance does not cover gas at the fee cap plus value.</exception>
+    /// <exception cref="SendRefusedException">The account has a pending transaction and <see cref="TransactionSenderOptions.WhenPending"/>
+    /// refuses it, or asks to replace one and none is pending.</exception>
     /// <exception cref="RpcErrorException">The node rejected the transaction.</exception>
     /// <exception cref="RpcUnavailableException">The outcome is unknown; check the account's nonce before sending again.</exception>
     public async Task<SentTransaction> SendAsync(TransactionRequest request, CancellationToken cancellationToken = default)
@@ -149,18 +182,25 @@ public sealed class TransactionSender
         var chainId = _chainId ??= await _client.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
         var gasLimit = request.GasLimit ?? await EstimateGasAsync(request, cancellationToken).ConfigureAwait(false);
         var fees = await GetFeesAsync(request, cancellationToken).ConfigureAwait(false);
+        await CheckBalanceAsync(request, gasLimit, fees.MaxFee, cancellationToken).ConfigureAwait(false);
 
         await _nonces.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ulong? replacing = null;
+            if (_options.WhenPending != PendingTransactionPolicy.Queue)
+            {
+                (replacing, fees) = await CheckPendingAsync(fees, cancellationToken).ConfigureAwait(false);
+            }
+
             for (var attempt = 0; ; attempt++)
             {
-                var nonce = _nonces.Next ??= await _client.GetTransactionCountAsync(Address, BlockTag.Pending, cancellationToken).ConfigureAwait(false);
+                var nonce = replacing ?? (_nonces.Next ??= await _client.GetTransactionCountAsync(Address, BlockTag.Pending, cancellationToken).ConfigureAwait(false));
                 var signed = Build(request, chainId, nonce, gasLimit, fees).Sign(_key);
                 try
                 {
                     var hash = await _client.SendRawTransactionAsync(signed, cancellationToken).ConfigureAwait(false);
-                    _nonces.Next = nonce + 1;
+                    _nonces.Next = replacing is null ? nonce + 1 : null;
                     return new SentTransaction(hash, signed);
                 }
                 catch (ContractRevertedException)
@@ -178,8 +218,9 @@ public sealed class TransactionSender
                 }
                 catch (RpcErrorException ex) when (IsNonceError(ex))
                 {
+                    // A replacement is never re-signed with another nonce: that would add a transaction, not replace one.
                     _nonces.Next = null;
-                    if (attempt > 0)
+                    if (attempt > 0 || replacing is not null)
                     {
                         throw;
                     }
@@ -249,6 +290,95 @@ public sealed class TransactionSender
         return receipt;
     }
 
+    /// Nodes refuse a transaction whose gas at the fee cap plus value exceeds the balance ("insufficient funds"); say
+    /// so before signing, with the amounts.
+    private async Task CheckBalanceAsync(TransactionRequest request, ulong gasLimit, UInt256 maxFee, CancellationToken cancellationToken)
+    {
+        var balance = await _client.GetBalanceAsync(Address, BlockTag.Pending, cancellationToken).ConfigureAwait(false);
+        var required = ((UInt256)gasLimit * maxFee) + request.Value;
+        if (balance < required)
+        {
+            throw new InsufficientEtherException(Address, balance, required);
+        }
+    }
+
+    /// Applies <see cref="TransactionSenderOptions.WhenPending"/>: refuses, or returns the nonce to replace and fees
+    /// raised above the pending transaction's; (null, fees) when nothing needs doing.
+    private async Task<(ulong? Nonce, (UInt256 MaxFee, UInt256 PriorityFee) Fees)> CheckPendingAsync(
+        (UInt256 MaxFee, UInt256 PriorityFee) fees, CancellationToken cancellationToken)
+    {
+        var minedCall = EthCalls.GetTransactionCount(Address, BlockTag.Latest);
+        var pendingCall = EthCalls.GetTransactionCount(Address, BlockTag.Pending);
+        await _client.SendBatchAsync([minedCall, pendingCall], cancellationToken).ConfigureAwait(false);
+        var mined = await minedCall.Task.ConfigureAwait(false);
+        var pending = await pendingCall.Task.ConfigureAwait(false);
+        if (_options.WhenPending == PendingTransactionPolicy.Refuse)
+        {
+            return pending > mined ? throw new PendingTransactionException(Address, mined, pending, canReplace: true) : (null, fees);
+        }
+
+        if (pending <= mined)
+        {
+            throw new NothingToReplaceException(Address, mined);
+        }
+
+        var old = await FindPendingFeesAsync(mined, cancellationToken).ConfigureAwait(false)
+            ?? throw new PendingTransactionException(Address, mined, pending, canReplace: false);
+        var maxFee = Max(fees.MaxFee, Bump(old.MaxFee));
+        var tip = Max(fees.PriorityFee, Bump(old.PriorityFee));
+        return (mined, (Max(maxFee, tip), tip));
+    }
+
+    private static UInt256 Max(UInt256 a, UInt256 b) => a >= b ? a : b;
+
+    // 12.5% and one wei above: nodes require at least 10% on both fee fields to accept a replacement.
+    private static UInt256 Bump(UInt256 fee) => fee + (fee / 8) + UInt256.One;
+
+    /// The fees of the account's pending transaction with <paramref name="nonce"/>, from the node's pending block.
+    private async Task<(UInt256 MaxFee, UInt256 PriorityFee)?> FindPendingFeesAsync(ulong nonce, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.SendAsync(
+                () => new RpcCall<(UInt256, UInt256)?>(
+                    "eth_getBlockByNumber",
+                    w =>
+                    {
+                        BlockTag.Pending.WriteTo(w);
+                        w.WriteBooleanValue(true);
+                    },
+                    block => FindFees(block, Address, nonce),
+                    isReadOnly: true),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcErrorException)
+        {
+            return null; // a node without a pending block: the fees are unknown
+        }
+    }
+
+    private static (UInt256, UInt256)? FindFees(System.Text.Json.JsonElement block, Address account, ulong nonce)
+    {
+        if (RpcJson.IsNull(block) || !RpcJson.TryGet(block, "transactions", out var transactions) ||
+            transactions.ValueKind != System.Text.Json.JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var tx in transactions.EnumerateArray())
+        {
+            if (tx.ValueKind == System.Text.Json.JsonValueKind.Object && RpcJson.AddressOf(tx, "from") == account && RpcJson.UInt64Of(tx, "nonce") == nonce)
+            {
+                var gasPrice = RpcJson.OptionalQuantity(tx, "gasPrice");
+                var maxFee = RpcJson.OptionalQuantity(tx, "maxFeePerGas") ?? gasPrice;
+                var tip = RpcJson.OptionalQuantity(tx, "maxPriorityFeePerGas") ?? gasPrice;
+                return maxFee is { } m && tip is { } t ? (m, t) : null;
+            }
+        }
+
+        return null;
+    }
+
     private async Task<bool> HasConfirmationsAsync(TransactionReceipt receipt, CancellationToken cancellationToken)
     {
         if (_options.Confirmations <= 1)
@@ -284,9 +414,12 @@ public sealed class TransactionSender
 
     private async Task<ulong> EstimateGasAsync(TransactionRequest request, CancellationToken cancellationToken)
     {
-        var estimate = await _client.EstimateGasAsync(
-            new CallRequest { From = Address, To = request.To, Data = request.Data, Value = request.Value, AccessList = request.AccessList },
-            cancellationToken).ConfigureAwait(false);
+        var call = new CallRequest { From = Address, To = request.To, Data = request.Data, Value = request.Value, AccessList = request.AccessList };
+        // A replacement runs instead of the pending transaction, so it is estimated on the mined state: on top of the
+        // pending one it could need less gas (a storage slot that one already wrote) and run out when mined alone.
+        var estimate = _options.WhenPending == PendingTransactionPolicy.Replace
+            ? await _client.SendAsync(() => EthCalls.EstimateGas(call, BlockTag.Latest), cancellationToken).ConfigureAwait(false)
+            : await _client.EstimateGasAsync(call, cancellationToken).ConfigureAwait(false);
         return checked(estimate + (estimate * (ulong)_options.GasMarginPercent / 100));
     }
 

@@ -185,7 +185,7 @@ public sealed record DeploymentManifest(
 }
 
 /// <summary>A deployment manifest cannot be used; the message names the file, the field and what to do.</summary>
-public sealed class DeploymentManifestException : Exception
+public sealed class DeploymentManifestException : TcrConfigurationException
 {
     /// <summary>Creates the exception for <paramref name="source"/>.</summary>
     public DeploymentManifestException(string source, string problem, Exception? innerException = null)

@@ -242,19 +242,19 @@ public sealed record DeploymentConfig(
         {
             if (string.IsNullOrWhiteSpace(Token.Name))
             {
-                throw new DeploymentConfigException("token.name", "token.name is empty but must name the token, for example \"Mail Server Token\".");
+                throw new DeploymentConfigException("token.name", "token.name is empty but must name the token, for example \"Mail Server Token\"; fix token.name in the deployment config.");
             }
 
             if (string.IsNullOrWhiteSpace(Token.Symbol))
             {
-                throw new DeploymentConfigException("token.symbol", "token.symbol is empty but must be the token's symbol, for example \"MST\".");
+                throw new DeploymentConfigException("token.symbol", "token.symbol is empty but must be the token's symbol, for example \"MST\"; fix token.symbol in the deployment config.");
             }
 
             // ERC20Votes caps the supply at 2^208 - 1; zero would leave nobody able to deposit or vote.
             var maxSupply = (UInt256)((System.Numerics.BigInteger.One << 208) - 1);
             if (Token.Supply == UInt256.Zero || Token.Supply > maxSupply)
             {
-                throw new DeploymentConfigException("token.supply", $"token.supply is {Token.Supply} but must be between 1 and {maxSupply} (2^208 - 1, the ERC20Votes cap).");
+                throw new DeploymentConfigException("token.supply", $"token.supply is {Token.Supply} but must be between 1 and {maxSupply} (2^208 - 1, the ERC20Votes cap); fix token.supply in the deployment config.");
             }
 
             if (Token.Holder == Address.Zero)
@@ -264,7 +264,7 @@ public sealed record DeploymentConfig(
         }
         else if (ExistingToken == Address.Zero)
         {
-            throw new DeploymentConfigException("token.address", "token.address is the zero address but must be a deployed ERC20Votes token.");
+            throw new DeploymentConfigException("token.address", "token.address is the zero address but must be a deployed ERC20Votes token; fix token.address in the deployment config.");
         }
     }
 
@@ -272,14 +272,14 @@ public sealed record DeploymentConfig(
     {
         if (value < info.Min || value > info.Max)
         {
-            throw new DeploymentConfigException(field, $"{field} is {value} but must be between {info.Min} and {info.Max} ({info.Describe(info.Min)} to {info.Describe(info.Max)}).");
+            throw new DeploymentConfigException(field, $"{field} is {value} but must be between {info.Min} and {info.Max} ({info.Describe(info.Min)} to {info.Describe(info.Max)}); fix {field} in the deployment config.");
         }
     }
 
     private static JsonElement Object(JsonElement element, string field) =>
         element.ValueKind == JsonValueKind.Object
             ? element
-            : throw new DeploymentConfigException(field, $"{field} is {element.GetRawText()} but must be a JSON object.");
+            : throw new DeploymentConfigException(field, $"{field} is {element.GetRawText()} but must be a JSON object; fix {field} in the deployment config.");
 
     private static void Known(JsonElement element, string prefix, params string[] keys)
     {
@@ -301,7 +301,7 @@ public sealed record DeploymentConfig(
 
         return value.ValueKind == JsonValueKind.String
             ? value.GetString()!
-            : throw new DeploymentConfigException($"{section}.{key}", $"{section}.{key} is {value.GetRawText()} but must be a string.");
+            : throw new DeploymentConfigException($"{section}.{key}", $"{section}.{key} is {value.GetRawText()} but must be a string; fix {section}.{key} in the deployment config.");
     }
 
     private static UInt256 Amount(JsonElement o, string section, string key, UInt256 fallback)
@@ -320,7 +320,7 @@ public sealed record DeploymentConfig(
         };
         return text is not null && text.Length > 0 && text.All(char.IsAsciiDigit) && UInt256.TryParse(text, CultureInfo.InvariantCulture, out var amount)
             ? amount
-            : throw new DeploymentConfigException(field, $"{field} is {value.GetRawText()} but must be a non-negative integer in the token's smallest unit, as a decimal string (for example \"100000000000000000000\" for 100 tokens).");
+            : throw new DeploymentConfigException(field, $"{field} is {value.GetRawText()} but must be a non-negative integer in the token's smallest unit, as a decimal string (for example \"100000000000000000000\" for 100 tokens); fix {field} in the deployment config.");
     }
 
     private static ulong Integer(JsonElement o, string section, string key, ulong fallback)
@@ -329,7 +329,7 @@ public sealed record DeploymentConfig(
         var field = $"{section}.{key}";
         return amount.FitsInUInt64
             ? (ulong)amount
-            : throw new DeploymentConfigException(field, $"{field} is {amount} but must be between {TcrParameterCatalog.Get(GovernanceKey(section, key)).Min} and {TcrParameterCatalog.Get(GovernanceKey(section, key)).Max}.");
+            : throw new DeploymentConfigException(field, $"{field} is {amount} but must be between {TcrParameterCatalog.Get(GovernanceKey(section, key)).Min} and {TcrParameterCatalog.Get(GovernanceKey(section, key)).Max}; fix {field} in the deployment config.");
     }
 
     private static string GovernanceKey(string section, string key) =>
@@ -338,5 +338,5 @@ public sealed record DeploymentConfig(
     private static Address AddressField(JsonElement value, string field) =>
         value.ValueKind == JsonValueKind.String && Address.TryParse(value.GetString(), null, out var address)
             ? address
-            : throw new DeploymentConfigException(field, $"{field} is {value.GetRawText()} but must be a 0x-prefixed 20-byte address.");
+            : throw new DeploymentConfigException(field, $"{field} is {value.GetRawText()} but must be a 0x-prefixed 20-byte address; fix {field} in the deployment config.");
 }

@@ -23,7 +23,7 @@ public enum DeploymentFailure
 }
 
 /// <summary>A deployment cannot go on; the message says why in one sentence and what to do next.</summary>
-public class DeploymentException : Exception
+public class DeploymentException : TcrToolkitException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">One sentence: what is wrong and what to do.</param>

@@ -466,7 +466,7 @@ public sealed class DevnetHost
 }
 
 /// <summary>The devnet could not be started or found; the message says what to do.</summary>
-public sealed class DevnetException : Exception
+public sealed class DevnetException : TcrToolkitException
 {
     /// <summary>Creates the exception.</summary>
     public DevnetException(string message, Exception? innerException = null)

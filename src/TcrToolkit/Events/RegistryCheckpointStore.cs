@@ -346,7 +346,7 @@ public sealed class SqliteRegistryCheckpointStore : IRegistryCheckpointStore, ID
 }
 
 /// <summary>A registry store (checkpoint or mirror) cannot be used; the message says why and what to do.</summary>
-public sealed class RegistryStoreException : Exception
+public sealed class RegistryStoreException : TcrStoreException
 {
     /// <summary>Creates the exception.</summary>
     public RegistryStoreException(string message)

@@ -5,7 +5,7 @@ namespace TcrToolkit.Events;
 /// it cannot say which delivered events to retract. Rebuild the follower's state from a new checkpoint, or raise
 /// <see cref="RegistryEventsOptions.ReorgWindow"/> and <see cref="RegistryEventsOptions.ConfirmationDepth"/>.
 /// </summary>
-public sealed class RegistryReorgTooDeepException : Exception
+public sealed class RegistryReorgTooDeepException : TcrToolkitException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="oldest">The oldest remembered block, no longer canonical.</param>

@@ -62,7 +62,7 @@ public sealed record ActionCheck(Blocker Blocker, string? Reason, DateTimeOffset
 }
 
 /// <summary>A transaction was not sent because it would revert; the message says why and what to do.</summary>
-public abstract class PreflightException : Exception
+public abstract class PreflightException : TcrToolkitException
 {
     private protected PreflightException(string action, string reason)
         : base($"{action} was not sent: {reason}")

@@ -55,7 +55,8 @@ public static class RegistryRules
             return owner;
         }
 
-        if (amount.IsZero || listing.Deposit > MaxDeposit - amount)
+        // amount is compared first: MaxDeposit - amount would underflow for an amount above it.
+        if (amount.IsZero || amount > MaxDeposit || listing.Deposit > MaxDeposit - amount)
         {
             return ActionCheck.BadRequest(amount.IsZero
                 ? "the amount is zero; deposit a positive amount."

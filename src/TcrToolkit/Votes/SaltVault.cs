@@ -16,72 +16,127 @@ namespace TcrToolkit.Votes;
 /// only after <see cref="Reserve"/> returned, so no commitment can reach the chain without its salt on disk.</para>
 /// <para>Salts are never overwritten. Re-voting in the commit stage reserves a new salt; the reveal uses the
 /// reservation whose commitment matches the one on chain (<see cref="FindByCommitment"/>).</para>
+/// <para>Only a file the vault creates gets a mode; an existing file is never re-permissioned. A symbolic link, a
+/// directory, a device, a file that is not SQLite and a SQLite database of something else are refused with a
+/// <see cref="SaltVaultException"/>, as is every storage failure (a read-only disk, a damaged file).
+/// <see cref="OpenReadOnly"/> serves commands that only list votes: it creates and writes nothing.</para>
 /// <para>One vault instance is safe to use from several threads; several processes may share the file.</para>
 /// </remarks>
 public sealed class SaltVault : IDisposable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    private static ReadOnlySpan<byte> SqliteHeader => "SQLite format 3\0"u8;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS votes (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            chain_id    TEXT NOT NULL,
+            registry    TEXT NOT NULL,
+            poll_id     TEXT NOT NULL,
+            voter       TEXT NOT NULL,
+            voting      TEXT NOT NULL,
+            option      INTEGER NOT NULL CHECK (option IN (0, 1)),
+            salt        BLOB NOT NULL CHECK (length(salt) = 32),
+            commitment  BLOB NOT NULL CHECK (length(commitment) = 32),
+            progress    INTEGER NOT NULL,
+            commit_tx   BLOB,
+            created_at  TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS votes_by_key ON votes (chain_id, registry, poll_id, voter);
+        """;
+
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
 
-    private SaltVault(SqliteConnection connection, string path, TimeProvider time)
+    private SaltVault(SqliteConnection connection, string path, TimeProvider time, bool isReadOnly)
     {
         _connection = connection;
         _time = time;
         Path = path;
+        IsReadOnly = isReadOnly;
     }
 
     /// <summary>The vault's file.</summary>
     public string Path { get; }
 
-    /// <summary>Opens the vault at <paramref name="path"/>, creating it (and its directory) owner-only if missing.</summary>
-    /// <exception cref="SaltVaultException">The file is not a salt vault, or is corrupt, or cannot be opened.</exception>
-    public static SaltVault Open(string path, TimeProvider? time = null)
+    /// <summary>Whether the vault was opened with <see cref="OpenReadOnly"/>: it can list votes but not store them.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>
+    /// Opens the vault at <paramref name="path"/> for reading and writing, creating it (and its directory) owner-only
+    /// if missing. An existing file keeps its permissions: only a file the vault creates gets its mode set.
+    /// </summary>
+    /// <exception cref="SaltVaultException">The path is a symbolic link, a directory or a device, the file is not a salt
+    /// vault (another SQLite database, or not SQLite at all), or it cannot be created or opened (a read-only file
+    /// system, a damaged file).</exception>
+    public static SaltVault Open(string path, TimeProvider? time = null) => OpenFile(path, readOnly: false, time);
+
+    /// <summary>
+    /// Opens the vault at <paramref name="path"/> read-only, for commands that only list votes: nothing is created,
+    /// written or re-permissioned. A missing file reads as an empty vault.
+    /// </summary>
+    /// <exception cref="SaltVaultException">As <see cref="Open"/>, except that a missing file is no error.</exception>
+    public static SaltVault OpenReadOnly(string path, TimeProvider? time = null) => OpenFile(path, readOnly: true, time);
+
+    private static SaltVault OpenFile(string path, bool readOnly, TimeProvider? time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var fullPath = System.IO.Path.GetFullPath(path);
-        CreateOwnerOnly(fullPath);
+        time ??= TimeProvider.System;
+        var exists = Inspect(fullPath);
+        if (!exists && readOnly)
+        {
+            return new SaltVault(OpenEmptyInMemory(), fullPath, time, isReadOnly: true);
+        }
+
+        if (!exists)
+        {
+            CreateOwnerOnly(fullPath);
+        }
 
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWrite,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
             Pooling = false,
             DefaultTimeout = 30,
         }.ToString());
         try
         {
             connection.Open();
-            Execute(connection, """
-                PRAGMA journal_mode = DELETE;
-                PRAGMA synchronous = EXTRA;
-                PRAGMA busy_timeout = 30000;
-                CREATE TABLE IF NOT EXISTS votes (
-                    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-                    chain_id    TEXT NOT NULL,
-                    registry    TEXT NOT NULL,
-                    poll_id     TEXT NOT NULL,
-                    voter       TEXT NOT NULL,
-                    voting      TEXT NOT NULL,
-                    option      INTEGER NOT NULL CHECK (option IN (0, 1)),
-                    salt        BLOB NOT NULL CHECK (length(salt) = 32),
-                    commitment  BLOB NOT NULL CHECK (length(commitment) = 32),
-                    progress    INTEGER NOT NULL,
-                    commit_tx   BLOB,
-                    created_at  TEXT NOT NULL
-                );
-                CREATE INDEX IF NOT EXISTS votes_by_key ON votes (chain_id, registry, poll_id, voter);
-                """);
+            Execute(connection, "PRAGMA busy_timeout = 30000;");
+            var tables = Tables(connection);
+            if (tables.Count > 0 && !tables.Contains("votes"))
+            {
+                throw new SaltVaultException(
+                    $"The salt vault {fullPath} cannot be opened: it is a SQLite database of something else (tables {string.Join(", ", tables)}); give the path of a salt vault, or restore it from a backup.");
+            }
+
+            if (readOnly && tables.Count == 0)
+            {
+                connection.Dispose();
+                return new SaltVault(OpenEmptyInMemory(), fullPath, time, isReadOnly: true);
+            }
+
+            if (!readOnly)
+            {
+                Execute(connection, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = EXTRA;\n" + Schema);
+            }
         }
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new SaltVaultException($"The salt vault {fullPath} cannot be opened ({e.Message}); check that the file is a salt vault and not damaged, or restore it from a backup.", e);
+            throw new SaltVaultException($"The salt vault {fullPath} cannot be opened ({e.Message}); check that the file is a salt vault, not damaged and on a writable disk, or restore it from a backup.", e);
+        }
+        catch (SaltVaultException)
+        {
+            connection.Dispose();
+            throw;
         }
 
-        return new SaltVault(connection, fullPath, time ?? TimeProvider.System);
+        return new SaltVault(connection, fullPath, time, readOnly);
     }
 
     /// <summary>
@@ -95,49 +150,63 @@ public sealed class SaltVault : IDisposable
     public StoredVote Reserve(VoteKey key, Address voting, byte option)
     {
         VoteCommitment.ThrowIfInvalidOption(option);
+        ThrowIfReadOnly();
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            var existing = Query(transaction, "AND option = $option AND progress = 0 ORDER BY id DESC LIMIT 1", key, ("$option", option));
-            if (existing.Count == 1)
+            try
             {
-                return existing[0];
+                return ReserveLocked(key, voting, option);
             }
-
-            Span<byte> saltBytes = stackalloc byte[32];
-            RandomNumberGenerator.Fill(saltBytes);
-            var salt = new Bytes32(saltBytes);
-            saltBytes.Clear();
-            var commitment = VoteCommitment.Compute(key.ChainId, voting, key.PollId, key.Voter, option, salt);
-            var createdAt = _time.GetUtcNow();
-
-            using var insert = Command(transaction, """
-                INSERT INTO votes (chain_id, registry, poll_id, voter, voting, option, salt, commitment, progress, created_at)
-                VALUES ($chain, $registry, $poll, $voter, $voting, $option, $salt, $commitment, 0, $created)
-                RETURNING id
-                """, key);
-            insert.Parameters.AddWithValue("$voting", voting.ToString());
-            insert.Parameters.AddWithValue("$option", option);
-            insert.Parameters.AddWithValue("$salt", salt.ToArray());
-            insert.Parameters.AddWithValue("$commitment", commitment.ToArray());
-            insert.Parameters.AddWithValue("$created", createdAt.ToString("O", CultureInfo.InvariantCulture));
-            var id = (long)insert.ExecuteScalar()!;
-            transaction.Commit();
-            return new StoredVote(id, key, voting, option, salt, commitment, VoteProgress.Reserved, null, createdAt);
+            catch (SqliteException e)
+            {
+                throw Failed("store the salt", e);
+            }
         }
+    }
+
+    private StoredVote ReserveLocked(VoteKey key, Address voting, byte option)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        var existing = Query(transaction, "AND option = $option AND progress = 0 ORDER BY id DESC LIMIT 1", key, ("$option", option));
+        if (existing.Count == 1)
+        {
+            return existing[0];
+        }
+
+        Span<byte> saltBytes = stackalloc byte[32];
+        RandomNumberGenerator.Fill(saltBytes);
+        var salt = new Bytes32(saltBytes);
+        saltBytes.Clear();
+        var commitment = VoteCommitment.Compute(key.ChainId, voting, key.PollId, key.Voter, option, salt);
+        var createdAt = _time.GetUtcNow();
+
+        using var insert = Command(transaction, """
+            INSERT INTO votes (chain_id, registry, poll_id, voter, voting, option, salt, commitment, progress, created_at)
+            VALUES ($chain, $registry, $poll, $voter, $voting, $option, $salt, $commitment, 0, $created)
+            RETURNING id
+            """, key);
+        insert.Parameters.AddWithValue("$voting", voting.ToString());
+        insert.Parameters.AddWithValue("$option", option);
+        insert.Parameters.AddWithValue("$salt", salt.ToArray());
+        insert.Parameters.AddWithValue("$commitment", commitment.ToArray());
+        insert.Parameters.AddWithValue("$created", createdAt.ToString("O", CultureInfo.InvariantCulture));
+        var id = (long)insert.ExecuteScalar()!;
+        transaction.Commit();
+        return new StoredVote(id, key, voting, option, salt, commitment, VoteProgress.Reserved, null, createdAt);
     }
 
     /// <summary>Records that the commit transaction of reservation <paramref name="id"/> was mined.</summary>
     /// <exception cref="SaltVaultException">No reservation has this id.</exception>
     public void MarkCommitted(long id, Bytes32 transactionHash)
     {
+        ThrowIfReadOnly();
         lock (_lock)
         {
             using var update = _connection.CreateCommand();
             update.CommandText = "UPDATE votes SET progress = max(progress, 1), commit_tx = $tx WHERE id = $id";
             update.Parameters.AddWithValue("$tx", transactionHash.ToArray());
             update.Parameters.AddWithValue("$id", id);
-            if (update.ExecuteNonQuery() != 1)
+            if (Guard("record the commit", update.ExecuteNonQuery) != 1)
             {
                 throw new SaltVaultException($"The salt vault {Path} has no reservation #{id}; reserve the vote before committing it.");
             }
@@ -147,10 +216,11 @@ public sealed class SaltVault : IDisposable
     /// <summary>Records that the vote was revealed (every reservation of <paramref name="key"/> is done).</summary>
     public void MarkRevealed(VoteKey key)
     {
+        ThrowIfReadOnly();
         lock (_lock)
         {
             using var update = Command(null, "UPDATE votes SET progress = 2 WHERE " + KeyFilter, key);
-            update.ExecuteNonQuery();
+            Guard("record the reveal", update.ExecuteNonQuery);
         }
     }
 
@@ -177,7 +247,7 @@ public sealed class SaltVault : IDisposable
     {
         lock (_lock)
         {
-            return Query(null, "ORDER BY id DESC", key);
+            return Guard("read the votes", () => Query(null, "ORDER BY id DESC", key));
         }
     }
 
@@ -188,12 +258,35 @@ public sealed class SaltVault : IDisposable
         {
             using var select = _connection.CreateCommand();
             select.CommandText = "SELECT * FROM votes WHERE progress < 2 ORDER BY id";
-            return Read(select);
+            return Guard("read the votes", () => Read(select));
         }
     }
 
     /// <summary>Closes the file.</summary>
     public void Dispose() => _connection.Dispose();
+
+    private void ThrowIfReadOnly()
+    {
+        if (IsReadOnly)
+        {
+            throw new SaltVaultException($"The salt vault {Path} was opened read-only; open it with SaltVault.Open to store votes.");
+        }
+    }
+
+    private T Guard<T>(string what, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (SqliteException e)
+        {
+            throw Failed(what, e);
+        }
+    }
+
+    private SaltVaultException Failed(string what, SqliteException e) =>
+        new($"The salt vault {Path} could not {what} ({e.Message}); check that the file and its folder are writable and the disk is not full or read-only, then retry.", e);
 
     private const string KeyFilter = "chain_id = $chain AND registry = $registry AND poll_id = $poll AND voter = $voter";
 
@@ -256,49 +349,121 @@ public sealed class SaltVault : IDisposable
         command.ExecuteNonQuery();
     }
 
-    /// Creates the file owner-only before SQLite opens it, and tightens an existing file's permissions.
-    private static void CreateOwnerOnly(string path)
+    /// Whether a file is at <paramref name="path"/>; refuses what must not be opened as a vault: a symbolic link (it
+    /// could point anywhere), a directory, a device, or a file that is not SQLite.
+    private static bool Inspect(string path)
     {
-        var directory = System.IO.Path.GetDirectoryName(path)!;
-        if (!Directory.Exists(directory))
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null)
         {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            throw new SaltVaultException($"The salt vault {path} is a symbolic link (to {info.LinkTarget}), which tcr does not follow for secrets; give the real file's path.");
         }
 
-        if (OperatingSystem.IsWindows())
+        if (Directory.Exists(path))
         {
-            using (File.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite))
-            {
-            }
-
-            return;
+            throw new SaltVaultException($"The salt vault {path} is a directory; give the path of a file, for example {System.IO.Path.Combine(path, "salts.db")}.");
         }
 
+        if (!info.Exists)
+        {
+            return false;
+        }
+
+        if (path.StartsWith("/dev/", StringComparison.Ordinal))
+        {
+            throw new SaltVaultException($"The salt vault {path} is a device, not a file; give the path of a salt vault file, or a new path for a fresh one.");
+        }
+
+        if (info.Length == 0)
+        {
+            return true; // an empty file is an empty SQLite database
+        }
+
+        Span<byte> header = stackalloc byte[16];
+        int read;
         try
         {
-            using (new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, UnixCreateMode = OwnerOnly }))
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SaltVaultException($"The salt vault {path} cannot be read ({e.Message}); check its permissions.", e);
+        }
+
+        if (read < header.Length || !header.SequenceEqual(SqliteHeader))
+        {
+            throw new SaltVaultException($"The salt vault {path} cannot be opened: it is not a SQLite file; give the path of a salt vault, or restore it from a backup.");
+        }
+
+        return true;
+    }
+
+    private static List<string> Tables(SqliteConnection connection)
+    {
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+        using var reader = select.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    /// An empty vault in memory, for read-only use of a file that does not exist yet (nothing was ever stored).
+    private static SqliteConnection OpenEmptyInMemory()
+    {
+        var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        Execute(connection, Schema);
+        return connection;
+    }
+
+    /// Creates the file owner-only before SQLite opens it (with its folder, if missing). Only files created here get a
+    /// mode: an existing file is never re-permissioned.
+    private static void CreateOwnerOnly(string path)
+    {
+        try
+        {
+            var directory = System.IO.Path.GetDirectoryName(path)!;
+            if (!Directory.Exists(directory))
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(directory);
+                }
+                else
+                {
+                    Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
+
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerOnly;
+            }
+
+            using (new FileStream(path, options))
             {
             }
         }
         catch (IOException) when (File.Exists(path))
         {
-            if ((File.GetUnixFileMode(path) & ~OwnerOnly) != 0)
-            {
-                File.SetUnixFileMode(path, OwnerOnly);
-            }
+            // Another process created it in between: it is a file now, and not ours to re-permission.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SaltVaultException($"The salt vault {path} cannot be created ({e.Message}); choose a path on a writable disk, or make its folder writable.", e);
         }
     }
 }
 
 /// <summary>The salt vault cannot do what was asked; the message says why and what to do.</summary>
-public sealed class SaltVaultException : Exception
+public sealed class SaltVaultException : TcrStoreException
 {
     /// <summary>Creates the exception.</summary>
     public SaltVaultException(string message)

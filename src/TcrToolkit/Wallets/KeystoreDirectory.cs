@@ -9,7 +9,9 @@ namespace TcrToolkit.Wallets;
 /// <param name="Path">The file's full path.</param>
 /// <param name="Address">The account, from the file's <c>address</c> field (read without decrypting); <c>null</c> when the
 /// file does not say or cannot be read.</param>
-public sealed record KeystoreEntry(string Name, string Path, Address? Address);
+/// <param name="Problem">Why <paramref name="Address"/> is unknown, in a few words ("not valid JSON: truncated or
+/// damaged"), or <c>null</c> when the address was read.</param>
+public sealed record KeystoreEntry(string Name, string Path, Address? Address, string? Problem = null);
 
 /// <summary>
 /// A folder of keystore v3 files (<c>&lt;name&gt;.json</c>), as <c>tcr</c> keeps them in <c>~/.tcr/keystore</c>: lists
@@ -77,7 +79,8 @@ public sealed class KeystoreDirectory
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = System.IO.Path.GetFullPath(path);
-        return new KeystoreEntry(System.IO.Path.GetFileNameWithoutExtension(full), full, ReadAddress(full));
+        var (address, problem) = ReadAddress(full);
+        return new KeystoreEntry(System.IO.Path.GetFileNameWithoutExtension(full), full, address, problem);
     }
 
     /// <summary>
@@ -142,25 +145,31 @@ public sealed class KeystoreDirectory
         return Read(target);
     }
 
-    private static Address? ReadAddress(string path)
+    private static (Address? Address, string? Problem) ReadAddress(string path)
     {
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("address", out var field)
-                && field.ValueKind == JsonValueKind.String
-                && field.GetString() is { } text)
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                var hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
-                return Address.TryParse("0x" + hex.ToLowerInvariant(), out var address) ? address : null;
+                return (null, "not a keystore: the JSON is not an object");
             }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            // An unreadable file is still listed, without an address.
-        }
 
-        return null;
+            if (!document.RootElement.TryGetProperty("address", out var field) || field.ValueKind != JsonValueKind.String || field.GetString() is not { } text)
+            {
+                return (null, "no address field: unlock it to learn the address");
+            }
+
+            var hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
+            return Address.TryParse("0x" + hex.ToLowerInvariant(), out var address) ? (address, null) : (null, "malformed address field");
+        }
+        catch (JsonException)
+        {
+            return (null, "not valid JSON: truncated or damaged, restore it from a backup");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"cannot be read ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}): check its permissions");
+        }
     }
 }

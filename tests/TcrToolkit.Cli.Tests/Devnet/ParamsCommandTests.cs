@@ -16,7 +16,11 @@ public sealed class ParamsCommandTests(DevnetFixture devnet) : DevnetTest(devnet
     {
         using var library = await DevnetLibrary.ConnectAsync(Devnet);
 
-        var proposal = (await OkAsync("params", "propose", "minDeposit", "250", "--account", "mnemonic:1", "--json")).Json().GetProperty("proposal");
+        var proposed = (await OkAsync("params", "propose", "minDeposit", "250", "--account", "mnemonic:1", "--json")).Json();
+        var proposal = proposed.GetProperty("proposal");
+        var proposeHash = Bytes32.Parse(proposed.GetProperty("transactionHash").GetString()!);
+        var proposeReceipt = await Devnet.Client.GetTransactionReceiptAsync(proposeHash);
+        proposeReceipt!.Logs.Should().Contain(l => l.Address == library.Manifest.Governor!.Address, "the hash is the proposal's own transaction, not the approval before it");
         var id = proposal.GetProperty("proposalId").GetUInt64().ToString(CultureInfo.InvariantCulture);
         proposal.GetProperty("status").GetString().Should().Be("pending");
         proposal.GetProperty("value").GetString().Should().Be("250000000000000000000");

@@ -17,6 +17,10 @@ public sealed class TransactionSenderTests : IDisposable
     private readonly List<SignedTransaction> _received = [];
     private readonly Lock _gate = new();
     private ulong _pendingNonce = 5;
+    private ulong _minedNonce = 5;
+    private UInt256 _balance = EthUnits.ParseEther("100");
+    private string? _pendingBlockTransactions;
+    private bool _acceptsReplacements;
     private bool _supportsPriorityFee = true;
 
     public TransactionSenderTests()
@@ -116,7 +120,7 @@ public sealed class TransactionSenderTests : IDisposable
             ? throw new FakeRpcErrorException(-32000, "insufficient funds for gas * price + value")
             : original(method, parameters);
 
-        var act = () => sender.SendAsync(new TransactionRequest { To = Recipient, Value = EthUnits.ParseEther("1000000") });
+        var act = () => sender.SendAsync(new TransactionRequest { To = Recipient, Value = EthUnits.ParseEther("1") });
 
         var error = (await act.Should().ThrowAsync<RpcErrorException>()).Which;
         error.ToString().Should().NotContain(HardhatNodeFixture.Account0Key[2..]);
@@ -184,19 +188,23 @@ public sealed class TransactionSenderTests : IDisposable
                 case "eth_feeHistory":
                     return $$"""{"oldestBlock":"0x9","baseFeePerGas":[{{Quote(9 * Gwei)}},{{Quote(10 * Gwei)}}],"gasUsedRatio":[0.5],"reward":[[{{Quote(3 * Gwei)}}]]}""";
                 case "eth_getTransactionCount":
-                    parameters[1].GetString().Should().Be("pending");
-                    return Quote(_pendingNonce);
+                    return Quote(parameters[1].GetString() == "latest" ? _minedNonce : _pendingNonce);
+                case "eth_getBalance":
+                    return Quote(_balance);
+                case "eth_getBlockByNumber":
+                    parameters[0].GetString().Should().Be("pending");
+                    return _pendingBlockTransactions is null ? "null" : $$"""{"transactions":[{{_pendingBlockTransactions}}]}""";
                 case "eth_blockNumber":
                     return "\"0xa\"";
                 case "eth_sendRawTransaction":
                     var signed = Transaction.DecodeHex(parameters[0].GetString());
-                    if (signed.Transaction.Nonce < _pendingNonce)
+                    if (signed.Transaction.Nonce < _minedNonce || (signed.Transaction.Nonce < _pendingNonce && !_acceptsReplacements))
                     {
                         throw new FakeRpcErrorException(-32000, $"nonce too low: next nonce {_pendingNonce}, tx nonce {signed.Transaction.Nonce}");
                     }
 
                     _received.Add(signed);
-                    _pendingNonce = signed.Transaction.Nonce + 1;
+                    _pendingNonce = Math.Max(_pendingNonce, signed.Transaction.Nonce + 1);
                     return $"\"{signed.Hash}\"";
                 case "eth_getTransactionReceipt":
                     var hash = parameters[0].GetString();
@@ -205,6 +213,86 @@ public sealed class TransactionSenderTests : IDisposable
                     throw new FakeRpcErrorException(-32601, $"Method {method} not found");
             }
         }
+    }
+
+    [Fact]
+    public async Task Send_RefusePolicyWithAPendingTransaction_ThrowsAndSendsNothing()
+    {
+        _minedNonce = 4;
+        var sender = new TransactionSender(Client, _key, new TransactionSenderOptions { WhenPending = PendingTransactionPolicy.Refuse });
+
+        var refused = (await sender.Awaiting(s => s.SendAsync(new TransactionRequest { To = Recipient, Value = 1UL }))
+            .Should().ThrowAsync<PendingTransactionException>()).Which;
+
+        refused.MinedNonce.Should().Be(4);
+        refused.PendingNonce.Should().Be(5);
+        refused.Should().BeAssignableTo<TcrToolkitException>();
+        _received.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Send_RefusePolicyWithNothingPending_Sends()
+    {
+        var sender = new TransactionSender(Client, _key, new TransactionSenderOptions { WhenPending = PendingTransactionPolicy.Refuse });
+
+        var sent = await sender.SendAsync(new TransactionRequest { To = Recipient, Value = 1UL });
+
+        sent.Nonce.Should().Be(5);
+        _received.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Send_ReplacePolicy_ReusesThePendingNonceWithFeesAboveThePendingOnes()
+    {
+        _minedNonce = 4;
+        _pendingBlockTransactions = $$"""{"from":"{{_key.Address}}","nonce":"0x4","maxFeePerGas":{{Quote(100 * Gwei)}},"maxPriorityFeePerGas":{{Quote(10 * Gwei)}}}""";
+        _acceptsReplacements = true;
+        var sender = new TransactionSender(Client, _key, new TransactionSenderOptions { WhenPending = PendingTransactionPolicy.Replace });
+
+        var sent = await sender.SendAsync(new TransactionRequest { To = Recipient, Value = 1UL });
+
+        var tx = (Eip1559Transaction)sent.Transaction.Transaction;
+        tx.Nonce.Should().Be(4, "a replacement takes the pending transaction's nonce");
+        tx.MaxFeePerGas.Should().BeGreaterThan(110 * Gwei, "nodes want at least 10 % more than the pending fee cap");
+        tx.MaxPriorityFeePerGas.Should().BeGreaterThan(11 * Gwei, "and at least 10 % more tip");
+    }
+
+    [Fact]
+    public async Task Send_ReplacePolicyWithNothingPending_ThrowsAndSendsNothing()
+    {
+        var sender = new TransactionSender(Client, _key, new TransactionSenderOptions { WhenPending = PendingTransactionPolicy.Replace });
+
+        await sender.Awaiting(s => s.SendAsync(new TransactionRequest { To = Recipient, Value = 1UL }))
+            .Should().ThrowAsync<NothingToReplaceException>();
+        _received.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Send_ReplacePolicyButNodeHidesThePendingTransaction_Refuses()
+    {
+        _minedNonce = 4;
+        var sender = new TransactionSender(Client, _key, new TransactionSenderOptions { WhenPending = PendingTransactionPolicy.Replace });
+
+        var refused = (await sender.Awaiting(s => s.SendAsync(new TransactionRequest { To = Recipient, Value = 1UL }))
+            .Should().ThrowAsync<PendingTransactionException>()).Which;
+
+        refused.CanReplace.Should().BeFalse();
+        _received.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Send_BalanceBelowGasAtTheFeeCap_ThrowsInsufficientEtherWithTheAmounts()
+    {
+        _balance = UInt256.One;
+        var sender = new TransactionSender(Client, _key);
+
+        var refused = (await sender.Awaiting(s => s.SendAsync(new TransactionRequest { To = Recipient, Value = 1UL }))
+            .Should().ThrowAsync<InsufficientEtherException>()).Which;
+
+        refused.Balance.Should().Be(UInt256.One);
+        refused.Required.Should().Be((60_000UL * ((2 * 10 * Gwei) + (2 * Gwei))) + UInt256.One);
+        refused.Message.Should().Contain("fund the account");
+        _received.Should().BeEmpty();
     }
 
     private static string Quote(UInt256 value) => $"\"{Hex.EncodeQuantity(value)}\"";

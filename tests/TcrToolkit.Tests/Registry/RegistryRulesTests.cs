@@ -110,6 +110,17 @@ public sealed class RegistryRulesTests
     }
 
     [Fact]
+    public void CanDeposit_AboveTheRegistryMaximum_BadRequestInsteadOfUnderflow()
+    {
+        var tooMuch = RegistryRules.MaxDeposit + UInt256.One;
+
+        var check = RegistryRules.CanDeposit(Listing(ListingStage.Listed), Alice, tooMuch, new Funds(tooMuch, tooMuch));
+
+        check.Blocker.Should().Be(Blocker.Request);
+        check.Reason.Should().Contain("exceed what the registry can hold per entry");
+    }
+
+    [Fact]
     public void CanDeposit_Absent_WrongState()
     {
         RegistryRules.CanDeposit(ListingState.Absent(Node), Alice, Unit, Plenty).Blocker.Should().Be(Blocker.State);

@@ -137,15 +137,96 @@ public sealed class SaltVaultTests : IDisposable
     }
 
     [Fact]
-    public void Open_ExistingWorldReadableFile_TightensItsPermissions()
+    public void Open_ExistingWorldReadableFile_LeavesItsModeAlone()
     {
         var path = Path.Combine(_directory, "wide.db");
         File.WriteAllBytes(path, []);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var wide = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(path, wide);
 
         using var vault = SaltVault.Open(path);
 
-        File.GetUnixFileMode(path).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.GetUnixFileMode(path).Should().Be(wide, "tcr changes the mode only of files it created");
+    }
+
+    [Fact]
+    public void Open_SymbolicLink_RefusedAndTargetUntouched()
+    {
+        var target = Path.Combine(_directory, "target.txt");
+        File.WriteAllText(target, "not yours");
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(target, mode);
+        var link = Path.Combine(_directory, "link.db");
+        File.CreateSymbolicLink(link, target);
+
+        var act = () => SaltVault.Open(link);
+
+        act.Should().Throw<SaltVaultException>().WithMessage("*is a symbolic link*give the real file's path.");
+        File.GetUnixFileMode(target).Should().Be(mode);
+        File.ReadAllText(target).Should().Be("not yours");
+    }
+
+    [Fact]
+    public void Open_Device_RefusedAndLeftAlone()
+    {
+        var before = File.GetUnixFileMode("/dev/null");
+
+        var act = () => SaltVault.Open("/dev/null");
+
+        act.Should().Throw<SaltVaultException>().WithMessage("*is a device*");
+        File.GetUnixFileMode("/dev/null").Should().Be(before);
+    }
+
+    [Fact]
+    public void Open_OtherSqliteDatabase_RefusedWithoutAddingTables()
+    {
+        var path = Path.Combine(_directory, "other.db");
+        using (var other = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            other.Open();
+            using var create = other.CreateCommand();
+            create.CommandText = "CREATE TABLE checkpoints (block INTEGER)";
+            create.ExecuteNonQuery();
+        }
+
+        var act = () => SaltVault.Open(path);
+
+        act.Should().Throw<SaltVaultException>().WithMessage("*SQLite database of something else (tables checkpoints)*");
+    }
+
+    [Fact]
+    public void Open_UnwritableLocation_ThrowsVaultExceptionNotIOException()
+    {
+        // /sys refuses new files even for root, like a read-only file system.
+        var act = () => SaltVault.Open("/sys/tcr-salt-vault-test/salts.db");
+
+        act.Should().Throw<SaltVaultException>().WithMessage("*cannot be created*writable*");
+    }
+
+    [Fact]
+    public void OpenReadOnly_MissingFile_ReadsEmptyAndCreatesNothing()
+    {
+        using var vault = SaltVault.OpenReadOnly(VaultPath);
+
+        vault.Unrevealed().Should().BeEmpty();
+        File.Exists(VaultPath).Should().BeFalse();
+        Directory.Exists(Path.GetDirectoryName(VaultPath)).Should().BeFalse();
+    }
+
+    [Fact]
+    public void OpenReadOnly_ExistingVault_ListsVotesButRefusesToStore()
+    {
+        using (var writer = SaltVault.Open(VaultPath))
+        {
+            writer.Reserve(Key(20), Voting, VoteCommitment.Uphold);
+        }
+
+        var before = File.GetLastWriteTimeUtc(VaultPath);
+        using var vault = SaltVault.OpenReadOnly(VaultPath);
+
+        vault.Unrevealed().Should().ContainSingle();
+        vault.Invoking(v => v.Reserve(Key(21), Voting, VoteCommitment.Uphold)).Should().Throw<SaltVaultException>().WithMessage("*read-only*");
+        File.GetLastWriteTimeUtc(VaultPath).Should().Be(before);
     }
 
     [Fact]

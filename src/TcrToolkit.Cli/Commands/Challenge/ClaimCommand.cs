@@ -41,6 +41,8 @@ internal sealed class ChallengeClaimCommand : TcrCommand
 
     public override string? Verb => "claim";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Claim your voter reward from resolved challenges you voted on the winning side of";
 
     public override IReadOnlyList<Example> Examples { get; } =

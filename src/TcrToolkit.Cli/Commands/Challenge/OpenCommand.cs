@@ -35,6 +35,8 @@ internal sealed class ChallengeOpenCommand : TcrCommand
 
     public override string? Verb => "open";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Challenge a listing or application, staking the minimum deposit; a vote decides";
 
     public override IReadOnlyList<Example> Examples { get; } =

@@ -39,6 +39,8 @@ internal sealed class ChallengeResolveCommand : TcrCommand
 
     public override string? Verb => "resolve";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Move entries on: list applications whose stage ended, resolve challenges whose vote ended";
 
     public override IReadOnlyList<Example> Examples { get; } =

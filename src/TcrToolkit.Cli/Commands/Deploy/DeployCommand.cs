@@ -59,7 +59,7 @@ internal sealed class DeployCommand : TcrCommand
         var manifest = context.Parse.GetValue(_manifestOut) is { } output
             ? Path.GetFullPath(output, current)
             : TcrDeployer.DefaultManifestPath(network, current);
-        var deployer = new TcrDeployer(context.Rpc, network, config, manifest, new TcrDeployerOptions { PollInterval = TimeSpan.FromMilliseconds(250) });
+        var deployer = new TcrDeployer(await context.GetRpcAsync(cancellationToken).ConfigureAwait(false), network, config, manifest, new TcrDeployerOptions { PollInterval = TimeSpan.FromMilliseconds(250) });
 
         if (context.Parse.GetValue(_dryRun))
         {

@@ -52,7 +52,7 @@ internal sealed class AdvanceCommand : TcrCommand
     public override async Task ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var seconds = context.Parse.GetValue(_duration);
-        var rpc = context.Rpc;
+        var rpc = await context.GetRpcAsync(cancellationToken).ConfigureAwait(false);
         var chainId = await rpc.GetChainIdAsync(cancellationToken).ConfigureAwait(false);
         if (chainId != DevnetChainId)
         {

@@ -46,6 +46,8 @@ internal sealed class ListingApplyCommand : TcrCommand
 
     public override string? Verb => "apply";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Apply for a listing with a deposit; listed when the application stage ends unchallenged";
 
     public override IReadOnlyList<Example> Examples { get; } =

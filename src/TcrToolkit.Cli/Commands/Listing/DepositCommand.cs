@@ -42,6 +42,8 @@ internal sealed class ListingDepositCommand : TcrCommand
 
     public override string? Verb => "deposit";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Add tokens to the deposit of a listing you own";
 
     public override IReadOnlyList<Example> Examples { get; } =

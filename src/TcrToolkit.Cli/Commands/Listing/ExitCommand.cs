@@ -31,6 +31,8 @@ internal sealed class ListingExitCommand : TcrCommand
 
     public override string? Verb => "exit";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Leave the registry: start the exit, then --finalize it inside the exit window";
 
     public override IReadOnlyList<Example> Examples { get; } =

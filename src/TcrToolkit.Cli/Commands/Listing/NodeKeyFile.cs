@@ -25,6 +25,7 @@ internal static class NodeKeyFile
     public static PrivateKey Read(CommandContext context, string path)
     {
         var text = context.Secrets.ReadFileText(path, "node key", "node-key-file-unreadable");
+        WarnIfReadableByOthers(context, path);
         try
         {
             return PrivateKey.ParseHex(text.Trim());
@@ -35,6 +36,27 @@ internal static class NodeKeyFile
             throw CliException.Usage(
                 "node-key-malformed",
                 $"The node key file {path} does not hold a secp256k1 private key; it should be 64 hex digits (0x optional) and nothing else, like geth's nodekey file.");
+        }
+    }
+
+    /// <summary>
+    /// Warns, as ssh does for private keys, when the key file can be read by its group or by anyone: the node key is the
+    /// server's identity. A warning on stderr, not a refusal, since the file may be shared on purpose (a container mount).
+    /// </summary>
+    private static void WarnIfReadableByOthers(CommandContext context, string path)
+    {
+        if (OperatingSystem.IsWindows() || path == "-")
+        {
+            return;
+        }
+
+        var fullPath = Path.GetFullPath(path, context.Environment.CurrentDirectory);
+        var mode = File.GetUnixFileMode(fullPath);
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        if ((mode & others) != 0)
+        {
+            context.Stderr.WriteLine(
+                $"warning: the node key file {path} can be read by others (mode {System.Convert.ToString((int)mode, 8).PadLeft(4, '0')}); anyone who reads it can impersonate the node, so restrict it with `chmod 600 {path}`.");
         }
     }
 

@@ -28,6 +28,8 @@ internal sealed class ListingWithdrawCommand : TcrCommand
 
     public override string? Verb => "withdraw";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Take tokens out of a listing's deposit (the minimum deposit and any open stake stay)";
 
     public override IReadOnlyList<Example> Examples { get; } =

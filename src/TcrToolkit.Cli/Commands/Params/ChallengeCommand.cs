@@ -17,6 +17,8 @@ internal sealed class ChallengeCommand : TcrCommand
 
     public override string? Verb => "challenge";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Challenge a pending parameter proposal, putting it to a vote";
 
     public override IReadOnlyList<Example> Examples { get; } =
@@ -39,7 +41,7 @@ internal sealed class ChallengeCommand : TcrCommand
         var proposal = await new ParameterGovernance(account).ChallengeAsync(proposalId, evidence, cancellationToken).ConfigureAwait(false);
 
         var row = ProposalView.Row(proposal);
-        context.Output.Result(new ParamsProposalResult(row, null), CliJsonContext.Default.ParamsProposalResult, view => view.Properties(ProposalView.Properties(row)));
+        context.Output.Result(new ParamsProposalResult(row, context.LastConfirmedTransaction?.ToString()), CliJsonContext.Default.ParamsProposalResult, view => view.Properties(ProposalView.Properties(row)));
         context.Output.Note(
             $"Vote with `tcr vote commit --proposal {proposalId} --uphold|--reject` until {HumanTime.Format(proposal.Challenge!.CommitEnd)}, reveal until {HumanTime.Format(proposal.Challenge.RevealEnd)}, then `tcr params process {proposalId}`.");
     }

@@ -16,6 +16,8 @@ internal sealed class ClaimCommand : TcrCommand
 
     public override string? Verb => "claim";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Claim the voter reward of a proposal's resolved challenge";
 
     public override IReadOnlyList<Example> Examples { get; } =

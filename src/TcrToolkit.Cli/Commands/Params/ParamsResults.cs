@@ -39,7 +39,7 @@ internal sealed record ParamsShowResult(IReadOnlyList<ParameterRow> Parameters, 
 
 /// <summary>The <c>--json</c> result of <c>tcr params propose</c>, <c>challenge</c> and <c>process</c>: the proposal afterwards.</summary>
 /// <param name="Proposal">The proposal.</param>
-/// <param name="TransactionHash">The transaction of the command (for propose and challenge: null, as they may send an approval first).</param>
+/// <param name="TransactionHash">The command's own transaction: the proposal, challenge or process (not an approval sent before it).</param>
 internal sealed record ParamsProposalResult(ProposalRow Proposal, string? TransactionHash);
 
 /// <summary>The <c>--json</c> result of <c>tcr params claim</c>.</summary>

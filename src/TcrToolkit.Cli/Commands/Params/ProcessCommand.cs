@@ -15,6 +15,8 @@ internal sealed class ProcessCommand : TcrCommand
 
     public override string? Verb => "process";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Apply a proposal whose challenge stage ended, or settle its ended vote";
 
     public override IReadOnlyList<Example> Examples { get; } =

@@ -21,6 +21,8 @@ internal sealed class ProposeCommand : TcrCommand
 
     public override string? Verb => "propose";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Propose a new value for a parameter (deposits the governor's minimum deposit)";
 
     public override IReadOnlyList<Example> Examples { get; } =
@@ -44,7 +46,7 @@ internal sealed class ProposeCommand : TcrCommand
         var proposal = await new ParameterGovernance(account).ProposeAsync(parameter.Name, value, cancellationToken).ConfigureAwait(false);
 
         var row = ProposalView.Row(proposal);
-        context.Output.Result(new ParamsProposalResult(row, null), CliJsonContext.Default.ParamsProposalResult, view => view.Properties(ProposalView.Properties(row)));
+        context.Output.Result(new ParamsProposalResult(row, context.LastConfirmedTransaction?.ToString()), CliJsonContext.Default.ParamsProposalResult, view => view.Properties(ProposalView.Properties(row)));
         context.Output.Note(
             $"Anyone can challenge it until {HumanTime.Format(proposal.ChallengeEnd)}; then apply it with `tcr params process {row.ProposalId}` before {HumanTime.Format(proposal.ProcessBy)}.");
     }

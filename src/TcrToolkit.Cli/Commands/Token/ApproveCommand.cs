@@ -31,6 +31,8 @@ internal sealed class TokenApproveCommand : TcrCommand
 
     public override string? Verb => "approve";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Let the registry, the governor or an address take up to an amount of your tokens";
 
     public override IReadOnlyList<Example> Examples { get; } =

@@ -33,6 +33,8 @@ internal sealed class TokenDelegateCommand : TcrCommand
 
     public override string? Verb => "delegate";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Delegate your votes (to yourself to vote in person); counts for polls that start afterwards";
 
     public override IReadOnlyList<Example> Examples { get; } =

@@ -21,9 +21,16 @@ internal sealed class TokenTransferCommand : TcrCommand
 
     private readonly Argument<UInt256> _amount = CliArgs.TokenAmount("amount", "Whole tokens, up to 18 decimals");
 
+    private readonly Option<bool> _toContract = new("--to-contract")
+    {
+        Description = "Allow a contract as the recipient (refused by default: tokens sent to a contract that does not expect them are lost)",
+    };
+
     public override string Noun => "token";
 
     public override string? Verb => "transfer";
+
+    public override bool SendsTransactions => true;
 
     public override string Description => "Send registry tokens to an address";
 
@@ -36,6 +43,7 @@ internal sealed class TokenTransferCommand : TcrCommand
     {
         command.Arguments.Add(_to);
         command.Arguments.Add(_amount);
+        command.Options.Add(_toContract);
     }
 
     public override async Task ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
@@ -43,6 +51,19 @@ internal sealed class TokenTransferCommand : TcrCommand
         var to = context.Parse.GetValue(_to);
         var amount = context.Parse.GetValue(_amount);
         var account = await context.SigningAccountAsync(cancellationToken).ConfigureAwait(false);
+        if (!context.Parse.GetValue(_toContract) &&
+            (await account.Connection.Client.GetCodeAsync(to, Ethereum.Rpc.BlockTag.Latest, cancellationToken).ConfigureAwait(false)).Length > 0)
+        {
+            var known = to == account.Connection.Token ? " (the token itself)"
+                : to == account.Connection.Registry ? " (the registry)"
+                : to == account.Connection.Voting ? " (the voting contract)"
+                : to == account.Connection.Governor ? " (the governor)"
+                : "";
+            throw CliException.Refused(
+                "recipient-is-contract",
+                $"{to} is a contract{known}, and tokens transferred to a contract that does not expect them are lost; nothing was sent: check the address, or pass --to-contract if the contract is meant to receive them.");
+        }
+
         var receipt = await new TokenAccount(account).TransferAsync(to, amount, cancellationToken).ConfigureAwait(false);
         var result = new TokenMoveResult(account.Address.ToString(), to.ToString(), RegistryDisplay.Units(amount), RegistryDisplay.Formatted(amount), receipt.TransactionHash.ToString());
         context.Output.Result(result, CliJsonContext.Default.TokenMoveResult, view =>

@@ -19,6 +19,8 @@ internal sealed class CommitCommand : TcrCommand
 
     public override string? Verb => "commit";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Commit a secret vote in a challenge's poll (the salt is kept in the salt vault)";
 
     public override IReadOnlyList<Example> Examples { get; } =

@@ -18,6 +18,8 @@ internal sealed class RevealCommand : TcrCommand
 
     public override string? Verb => "reveal";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Reveal committed votes with their salts from the salt vault";
 
     public override IReadOnlyList<Example> Examples { get; } =

@@ -12,6 +12,8 @@ internal sealed class SetupCommand : TcrCommand
 
     public override string? Verb => "setup";
 
+    public override bool SendsTransactions => true;
+
     public override string Description => "Make the account's tokens count as its votes (delegate to itself), once";
 
     public override IReadOnlyList<Example> Examples { get; } =

@@ -23,7 +23,7 @@ internal sealed class StatusCommand : TcrCommand
     public override async Task ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var account = await context.SigningAccountAsync(cancellationToken).ConfigureAwait(false);
-        var voter = new TcrVoter(account, context.SaltVault);
+        var voter = new TcrVoter(account, context.ReadOnlySaltVault);
         var power = await voter.GetVotingPowerAsync(cancellationToken).ConfigureAwait(false);
         var pending = await voter.GetPendingRevealsAsync(cancellationToken).ConfigureAwait(false);
 
@@ -45,7 +45,7 @@ internal sealed class StatusCommand : TcrCommand
             EthUnits.FormatEther(power.Votes),
             power.Delegate.ToString(),
             selfDelegated,
-            context.SaltVault.Path,
+            context.ReadOnlySaltVault.Path,
             items);
 
         context.Output.Result(result, CliJsonContext.Default.VoteStatusResult, view =>

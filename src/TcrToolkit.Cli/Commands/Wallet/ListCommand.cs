@@ -8,7 +8,8 @@ namespace TcrToolkit.Cli.Commands.Wallet;
 /// <param name="Name">Its name (for <c>--account</c>).</param>
 /// <param name="Address">Its address field, EIP-55, or <c>null</c> when the file does not say.</param>
 /// <param name="File">The file's full path.</param>
-internal sealed record WalletListEntry(string Name, string? Address, string File);
+/// <param name="Problem">Why the address is unknown (a truncated or unreadable file), or <c>null</c>.</param>
+internal sealed record WalletListEntry(string Name, string? Address, string File, string? Problem);
 
 /// <summary>The <c>--json</c> result of <c>tcr wallet list</c>.</summary>
 /// <param name="Directory">The keystore directory.</param>
@@ -33,7 +34,7 @@ internal sealed class ListCommand : TcrCommand
     public override Task ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var keystores = context.Keystores;
-        var entries = keystores.List().Select(e => new WalletListEntry(e.Name, e.Address?.ToString(), e.Path)).ToList();
+        var entries = keystores.List().Select(e => new WalletListEntry(e.Name, e.Address?.ToString(), e.Path, e.Problem)).ToList();
         var result = new WalletListResult(keystores.Path, entries);
         context.Output.Result(result, CliJsonContext.Default.WalletListResult, view =>
         {
@@ -43,7 +44,7 @@ internal sealed class ListCommand : TcrCommand
                 return;
             }
 
-            view.Table(["Name", "Address", "File"], entries.Select(e => (IReadOnlyList<string>)[e.Name, e.Address ?? "(unknown)", e.File]));
+            view.Table(["Name", "Address", "File"], entries.Select(e => (IReadOnlyList<string>)[e.Name, e.Address ?? $"(unknown: {e.Problem})", e.File]));
         });
         return Task.CompletedTask;
     }

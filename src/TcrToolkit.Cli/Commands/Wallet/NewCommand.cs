@@ -81,9 +81,20 @@ internal sealed class NewCommand : TcrCommand
         }
     }
 
-    internal static bool IsLight(CommandContext context) =>
-        context.Parse.GetValue(LightOption)
-        || string.Equals(context.Environment.GetNonBlank(CliEnvironment.ScryptVariable), "light", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether to use light scrypt: <c>--light</c>, or <c>TCR_SCRYPT</c> set to <c>light</c> (<c>standard</c> is the default).</summary>
+    /// <exception cref="CliException"><c>TCR_SCRYPT</c> holds anything else (<see cref="ExitCode.Usage"/>): a typo must not silently pick a cost.</exception>
+    internal static bool IsLight(CommandContext context)
+    {
+        var variable = context.Environment.GetNonBlank(CliEnvironment.ScryptVariable);
+        if (variable is not null && !variable.Equals("light", StringComparison.OrdinalIgnoreCase) && !variable.Equals("standard", StringComparison.OrdinalIgnoreCase))
+        {
+            throw CliException.Usage(
+                "scrypt-invalid",
+                $"{CliEnvironment.ScryptVariable} is '{(variable.Length <= 20 ? variable : variable[..20] + "…")}', which is neither light nor standard; set it to light (cheap, for tests) or standard, or unset it.");
+        }
+
+        return context.Parse.GetValue(LightOption) || string.Equals(variable, "light", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>Asks for the new password (twice on a terminal), encrypts and saves.</summary>
     internal static KeystoreEntry Save(CommandContext context, KeystoreDirectory keystores, string name, PrivateKey key, bool light)

@@ -118,6 +118,13 @@ public sealed class AccountResolver
             || (account.EndsWith(KeystoreDirectory.Extension, StringComparison.OrdinalIgnoreCase) && File.Exists(account)))
         {
             var path = Path.GetFullPath(account, _environment.CurrentDirectory);
+            if (Directory.Exists(path))
+            {
+                throw CliException.Wallet(
+                    "account-is-directory",
+                    $"--account {path} is a directory, not a keystore file; give a keystore file's path, or --keystore-dir {path} with --account NAME (see `tcr wallet list`).");
+            }
+
             return File.Exists(path)
                 ? new AccountReference(AccountKind.Keystore, KeystoreDirectory.Read(path), 0)
                 : throw CliException.Wallet("keystore-not-found", $"The keystore file {path} does not exist; check the path, or list keystores with `tcr wallet list`.");

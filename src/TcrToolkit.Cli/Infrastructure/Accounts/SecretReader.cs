@@ -112,9 +112,20 @@ public sealed class SecretReader
             return _stdin().ReadToEnd();
         }
 
+        var fullPath = Path.GetFullPath(path, _environment.CurrentDirectory);
+        if (Directory.Exists(fullPath))
+        {
+            throw CliException.Wallet(code, $"Cannot read the {what} file {path}: it is a directory; give the path of the file itself.");
+        }
+
+        if (!File.Exists(fullPath))
+        {
+            throw CliException.Wallet(code, $"Cannot read the {what} file {path}: it does not exist; check the path.");
+        }
+
         try
         {
-            return File.ReadAllText(Path.GetFullPath(path, _environment.CurrentDirectory), Encoding.UTF8);
+            return File.ReadAllText(fullPath, Encoding.UTF8);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

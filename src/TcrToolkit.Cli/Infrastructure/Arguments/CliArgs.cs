@@ -76,6 +76,11 @@ public static class CliArgs
         },
     };
 
+    /// <summary>Parses an address token of an argument or option; adds a parse error (and returns zero) when malformed.</summary>
+    /// <param name="result">The argument result.</param>
+    /// <param name="shownName">How the value is named in the error, for example <c>&lt;to&gt;</c>.</param>
+    public static Address ParseAddressArgument(ArgumentResult result, string shownName) => ParseAddress(result, shownName);
+
     private static Address ParseAddress(ArgumentResult result, string shownName)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;

@@ -166,6 +166,13 @@ public sealed class ResolvedNetwork
         }
 
         var path = ManifestPath;
+        if (Directory.Exists(path))
+        {
+            throw CliException.Configuration(
+                "manifest-is-directory",
+                $"The deployment manifest {path} is a directory; pass the manifest file inside it, for example --manifest {Path.Combine(path, Network.IsDevnet ? DevnetHost.ManifestFileName : $"{Network.Name}.json")}.");
+        }
+
         if (!File.Exists(path))
         {
             var hint = Network.IsDevnet

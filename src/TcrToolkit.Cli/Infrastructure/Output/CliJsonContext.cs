@@ -26,6 +26,7 @@ namespace TcrToolkit.Cli.Infrastructure.Output;
 [JsonSerializable(typeof(TokenBalanceResult))]
 [JsonSerializable(typeof(ListingShowResult))]
 [JsonSerializable(typeof(DevnetAdvanceResult))]
+[JsonSerializable(typeof(DevnetFundReport))]
 [JsonSerializable(typeof(Commands.Vote.VoteCommitResult))]
 [JsonSerializable(typeof(Commands.Vote.VoteRevealResult))]
 [JsonSerializable(typeof(Commands.Vote.VoteStatusResult))]

@@ -41,6 +41,9 @@ public sealed class CommandOutput
     /// <summary>Whether a spinner may be drawn: human output with stdout and stderr both terminals.</summary>
     public bool ShowsProgress => !IsJson && _environment.IsOutputTerminal && _environment.IsErrorTerminal;
 
+    /// <summary>Whether the command declared a stream (<see cref="BeginStream"/>).</summary>
+    public bool IsStreaming => _streaming;
+
     /// <summary>Whether the command has written its result.</summary>
     public bool HasResult { get; private set; }
 
@@ -150,14 +153,18 @@ public sealed class CommandOutput
     /// <summary>The human renderer (Spectre.Console is loaded on first use only).</summary>
     public HumanView Human => _human ??= new HumanView(_stdout, _environment.IsOutputTerminal);
 
-    /// <summary>Writes a failure: one sentence on stderr, and under <c>--json</c> an error document on stdout.</summary>
+    /// <summary>
+    /// Writes a failure: one sentence on stderr, and under <c>--json</c> an error document on stdout — except when a
+    /// stream is interrupted (Ctrl-C), which is how a stream ends, not a failure of it: its NDJSON stays events only.
+    /// </summary>
     /// <param name="error">The failure.</param>
     public void Error(CliException error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        _stderr.WriteLine($"error: {error.Message}");
+        var interruptedStream = _streaming && error.ExitCode == ExitCode.Cancelled;
+        _stderr.WriteLine(interruptedStream ? error.Message : $"error: {error.Message}");
         _stderr.Flush();
-        if (IsJson && (!HasResult || _streaming))
+        if (IsJson && !interruptedStream && (!HasResult || _streaming))
         {
             HasResult = true;
             _stdout.Write(ErrorDocument(error, indented: !_streaming));

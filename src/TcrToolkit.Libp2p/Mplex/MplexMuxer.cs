@@ -148,7 +148,7 @@ internal sealed class MplexStream : MuxedStream
         while (!data.IsEmpty)
         {
             var take = Math.Min(data.Length, MplexMuxer.MaxFrameData);
-            await Muxer.WriteFrameAsync(MplexFrame.Encode(Id, MessageFlag, data.Span[..take]), cancellationToken).ConfigureAwait(false);
+            await Muxer.WriteFrameAsync(MplexFrame.Encode(Id, MessageFlag, data.Span[..take], headerOnly: true), data[..take], cancellationToken).ConfigureAwait(false);
             data = data[take..];
         }
     }

@@ -142,6 +142,26 @@ internal sealed class NoiseSecureStream : Stream
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="header"/> and <paramref name="payload"/> as one Noise message, encrypted in place in the
+    /// send buffer (no intermediate frame array). Together they must fit in <see cref="MaxPlaintext"/>.
+    /// </summary>
+    public async ValueTask WriteMessageAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var length = header.Length + payload.Length;
+        if (length > MaxPlaintext)
+        {
+            throw new ArgumentException($"A Noise message holds at most {MaxPlaintext} bytes; got {length}.", nameof(payload));
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(_sendBuffer, (ushort)(length + NoiseCipher.TagSize));
+        header.Span.CopyTo(_sendBuffer.AsSpan(2));
+        payload.Span.CopyTo(_sendBuffer.AsSpan(2 + header.Length));
+        var plaintext = _sendBuffer.AsSpan(2, length);
+        _send.Encrypt([], plaintext, _sendBuffer.AsSpan(2, length + NoiseCipher.TagSize));
+        await _inner.WriteAsync(_sendBuffer.AsMemory(0, 2 + length + NoiseCipher.TagSize), cancellationToken).ConfigureAwait(false);
+    }
+
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
     public override void Flush() => _inner.Flush();

@@ -62,7 +62,7 @@ public sealed class Libp2pHostOptions
     public TimeSpan MplexSlowReaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The yamux receive window per stream (the spec's initial window is 256 KiB).</summary>
-    public int YamuxWindowSize { get; set; } = 256 * 1024;
+    public int YamuxWindowSize { get; set; } = 1024 * 1024;
 
     /// <summary>Checks the values and throws <see cref="ArgumentException"/> for the first bad one.</summary>
     public void Validate()

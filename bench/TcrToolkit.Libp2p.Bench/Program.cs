@@ -157,13 +157,23 @@ async Task<(double Throughput, double StreamsPerSecond, int Held, double HeldSec
     await using var server = await JsPeer.StartAsync(root, "tcp", muxer);
     await using var client = await JsPeer.StartAsync(root, "tcp", muxer);
     var address = server.Address.ToString();
-    var throughput = await client.AskAsync(new JsonObject { ["cmd"] = "throughput", ["addr"] = address, ["bytes"] = throughputBytes }, TimeSpan.FromMinutes(5));
-    if (throughput["total"]!.GetValue<long>() != throughputBytes)
+    // js-libp2p's mplex has been seen to fail a bulk transfer under load ("Attempt to access memory outside buffer
+    // bounds"); a failed try is reported and tried once more on a fresh connection pair.
+    var mibps = double.NaN;
+    for (var attempt = 0; attempt < 2 && double.IsNaN(mibps); attempt++)
     {
-        throw new InvalidOperationException("js sink counted the wrong number of bytes.");
+        await using var sinkServer = await JsPeer.StartAsync(root, "tcp", muxer);
+        var throughput = await client.TryAskAsync(new JsonObject { ["cmd"] = "throughput", ["addr"] = sinkServer.Address.ToString(), ["bytes"] = throughputBytes }, TimeSpan.FromMinutes(5));
+        if (throughput["ok"]!.GetValue<bool>() && throughput["total"]!.GetValue<long>() == throughputBytes)
+        {
+            mibps = throughputBytes / (1024.0 * 1024.0) / (throughput["ms"]!.GetValue<double>() / 1000);
+        }
+        else
+        {
+            Console.WriteLine($"js-libp2p throughput failed: {throughput["error"]}");
+            jsHoldFailures.Add($"{muxer} throughput try {attempt + 1} failed ({throughput["error"]})");
+        }
     }
-
-    var mibps = throughputBytes / (1024.0 * 1024.0) / (throughput["ms"]!.GetValue<double>() / 1000);
     var streams = await client.AskAsync(new JsonObject { ["cmd"] = "streams", ["addr"] = address, ["count"] = streamsToOpen, ["concurrency"] = streamConcurrency }, TimeSpan.FromMinutes(5));
     var perSecond = streamsToOpen / (streams["ms"]!.GetValue<double>() / 1000);
     // js-libp2p may time out negotiating thousands of streams at once on one core: step down until a count holds.
@@ -297,7 +307,7 @@ streamRows.ForEach(r => report.AppendLine(r));
 if (jsHoldFailures.Count > 0)
 {
     report.AppendLine();
-    report.AppendLine("js-libp2p runs that failed before the count it held: " + string.Join("; ", jsHoldFailures) + ".");
+    report.AppendLine("js-libp2p runs that failed (a smaller stream count, or a second try, was then measured): " + string.Join("; ", jsHoldFailures) + ".");
 }
 var path = Path.Combine(root, "bench", "libp2p-report.md");
 await File.WriteAllTextAsync(path, report.ToString());

@@ -299,13 +299,16 @@ public sealed class Libp2pHost : IAsyncDisposable
                 continue;
             }
 
-            if (_connections.Count >= Options.MaxConnections || Interlocked.Increment(ref _pendingHandshakes) > Options.MaxPendingHandshakes)
+            if (_connections.Count >= Options.MaxConnections)
             {
-                if (_connections.Count < Options.MaxConnections)
-                {
-                    Interlocked.Decrement(ref _pendingHandshakes);
-                }
+                Log.InboundRefused(Logger);
+                socket.Dispose();
+                continue;
+            }
 
+            if (Interlocked.Increment(ref _pendingHandshakes) > Options.MaxPendingHandshakes)
+            {
+                Interlocked.Decrement(ref _pendingHandshakes);
                 Log.InboundRefused(Logger);
                 socket.Dispose();
                 continue;

@@ -392,6 +392,11 @@ public sealed class Discv5Node : IAsyncDisposable
     private async Task<object> RequestAsync(Enr node, Func<byte[], DiscoveryMessage> create, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (node.NodeId == NodeId)
+        {
+            throw new ArgumentException("A node does not send requests to itself.", nameof(node));
+        }
+
         var endpoint = node.UdpEndPoint ?? throw new ArgumentException($"The record of {node.NodeId} has no UDP endpoint.", nameof(node));
         var request = new PendingRequest(node, new SessionKey(node.NodeId, endpoint));
         var id = RandomNumberGenerator.GetBytes(8);
@@ -548,7 +553,13 @@ public sealed class Discv5Node : IAsyncDisposable
 
         var key = new SessionKey(source, from);
         var session = _sessions.Get(key);
-        if (session is not null && session.TryDecrypt(packet, out var plaintext))
+        byte[]? plaintext = null;
+        if (session is not null && !session.TryDecrypt(packet, out plaintext))
+        {
+            session = session.Previous is { } previous && previous.TryDecrypt(packet, out plaintext) ? previous : null;
+        }
+
+        if (session is not null && plaintext is not null)
         {
             if (MessageCodec.TryDecode(plaintext, out var message, out _))
             {
@@ -625,7 +636,6 @@ public sealed class Discv5Node : IAsyncDisposable
         var handshake = PacketCodec.Encode(PacketFlag.Handshake, target.NodeId.AsSpan(), RandomNumberGenerator.GetBytes(16), nonce,
             PacketCodec.HandshakeAuthData(NodeId.AsSpan(), signature, ephemeralPublic, record), initiatorKey,
             MessageCodec.Encode(request.Message), _protocolId, out _);
-        _sessions.Remove(request.Key);
         var session = new Session(request.Key, initiatorKey, recipientKey, target);
         _sessions.Put(session);
         TrackNonce(request, nonce);

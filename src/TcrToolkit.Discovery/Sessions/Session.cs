@@ -28,6 +28,12 @@ internal sealed class Session : IDisposable
 
     public Enr Record { get; set; }
 
+    /// <summary>
+    /// The session this one replaced, kept so that packets crossing a simultaneous handshake from both sides (each
+    /// side replacing its own session with the other's) still decrypt.
+    /// </summary>
+    public Session? Previous { get; set; }
+
     public bool TryDecrypt(DecodedPacket packet, out byte[] plaintext)
     {
         plaintext = new byte[packet.MessageCiphertext.Length - PacketCodec.TagSize];
@@ -47,6 +53,8 @@ internal sealed class Session : IDisposable
     {
         _write.Dispose();
         _read.Dispose();
+        Previous?.Dispose();
+        Previous = null;
     }
 }
 
@@ -72,7 +80,14 @@ internal sealed class SessionStore(int capacity)
 
     public void Put(Session session)
     {
-        Remove(session.Key);
+        if (_map.Remove(session.Key, out var replaced))
+        {
+            _order.Remove(replaced);
+            replaced.Value.Previous?.Dispose();
+            replaced.Value.Previous = null;
+            session.Previous = replaced.Value;
+        }
+
         _map[session.Key] = _order.AddFirst(session);
         while (_map.Count > capacity)
         {

@@ -184,13 +184,15 @@ public sealed class Discv5Node : IAsyncDisposable
     }
 
     /// <summary>
-    /// Finds the newest record of <paramref name="nodeId"/>: a lookup toward it, then FINDNODE [0] to the node itself.
-    /// Null when the network does not know the node.
+    /// Finds the newest record of <paramref name="nodeId"/>: a lookup toward it (tried twice), then FINDNODE [0] to the
+    /// node itself. Null when the network does not know the node.
     /// </summary>
     public async Task<Enr?> ResolveAsync(Bytes32 nodeId, CancellationToken cancellationToken = default)
     {
         var known = await OnLoopAsync(() => KnownRecord(nodeId), cancellationToken).ConfigureAwait(false);
-        if (known is null)
+        // A lookup is probabilistic (timeouts, full buckets); the first one also refreshes the table, so a second try
+        // starts from closer nodes.
+        for (var attempt = 0; known is null && attempt < 2; attempt++)
         {
             var lookup = await RunLookupAsync(nodeId, r => r.NodeId == nodeId, null, cancellationToken).ConfigureAwait(false);
             known = lookup.Seen(nodeId);

@@ -75,6 +75,7 @@ public sealed class ChainsafeInteropTests
         // Let both sides fill their tables: our nodes look themselves up, chainsafe's look themselves up.
         await Task.WhenAll(ours.Select(n => n.LookupAsync(n.NodeId)));
         await Task.WhenAll(theirs.Select(t => peer.SendAsync("lookup", new { node = t.Index, target = t.Record.NodeId.ToString() }, 60)));
+        await Task.WhenAll(theirs.Select(t => peer.SendAsync("lookup", new { node = t.Index, target = t.Record.NodeId.ToString() }, 60)));
         await Task.WhenAll(ours.Select(n => n.LookupAsync(n.NodeId)));
 
         // (a) our side finds chainsafe nodes

@@ -31,7 +31,6 @@ public sealed class Enr : IEquatable<Enr>
         Sequence = sequence;
         _signature = signature;
         _pairs = pairs;
-        PublicKey = publicKey;
         NodeId = publicKey.NodeId;
     }
 
@@ -41,8 +40,11 @@ public sealed class Enr : IEquatable<Enr>
     /// <summary>The node id: keccak256 of the 64-byte public key.</summary>
     public Bytes32 NodeId { get; }
 
-    /// <summary>The node's secp256k1 public key (the "secp256k1" entry).</summary>
-    public PublicKey PublicKey { get; }
+    /// <summary>
+    /// The node's secp256k1 public key (the "secp256k1" entry), decoded on each access: records are kept compact (a
+    /// decoded curve point costs kilobytes) and the key is needed only for handshakes.
+    /// </summary>
+    public PublicKey PublicKey => PublicKey.FromBytes(GetString("secp256k1")!);
 
     /// <summary>The 64-byte r || s signature.</summary>
     public ReadOnlySpan<byte> Signature => _signature;

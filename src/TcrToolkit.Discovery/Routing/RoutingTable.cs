@@ -40,16 +40,13 @@ internal sealed class RoutingTable
     public const int BucketIpLimit = 2;
     public const int TableIpLimit = 10;
 
-    private readonly Bucket[] _buckets = new Bucket[256];
+    // Buckets are created on first use: a table of n nodes fills only about log2(n) of the 256.
+    private readonly Bucket?[] _buckets = new Bucket?[256];
     private readonly Dictionary<uint, int> _tableSubnets = [];
 
     public RoutingTable(Bytes32 localId)
     {
         LocalId = localId;
-        for (var i = 0; i < _buckets.Length; i++)
-        {
-            _buckets[i] = new Bucket();
-        }
     }
 
     public Bytes32 LocalId { get; }
@@ -68,7 +65,7 @@ internal sealed class RoutingTable
             return TableAddResult.RejectedNoEndpoint;
         }
 
-        var bucket = _buckets[NodeDistance.Log(LocalId, record.NodeId) - 1];
+        var bucket = _buckets[NodeDistance.Log(LocalId, record.NodeId) - 1] ??= new Bucket();
         var existing = bucket.Find(record.NodeId);
         if (existing is not null)
         {
@@ -130,7 +127,12 @@ internal sealed class RoutingTable
         }
 
         var bucket = _buckets[NodeDistance.Log(LocalId, nodeId) - 1];
-        var entry = bucket.Find(nodeId);
+        var entry = bucket?.Find(nodeId);
+        if (bucket is null)
+        {
+            return false;
+        }
+
         if (entry is null)
         {
             return bucket.Replacements.RemoveAll(e => e.Record.NodeId == nodeId) > 0;
@@ -150,12 +152,12 @@ internal sealed class RoutingTable
             return null;
         }
 
-        return _buckets[NodeDistance.Log(LocalId, nodeId) - 1].Find(nodeId);
+        return _buckets[NodeDistance.Log(LocalId, nodeId) - 1]?.Find(nodeId);
     }
 
     /// <summary>Up to <paramref name="limit"/> records at log distance <paramref name="distance"/> (1..256).</summary>
     public IEnumerable<Enr> AtDistance(int distance, int limit) =>
-        distance is < 1 or > 256 ? [] : _buckets[distance - 1].Entries.Take(limit).Select(e => e.Record);
+        distance is < 1 or > 256 || _buckets[distance - 1] is not { } bucket ? [] : bucket.Entries.Take(limit).Select(e => e.Record);
 
     /// <summary>The <paramref name="count"/> known records closest to <paramref name="target"/>.</summary>
     public List<Enr> Closest(Bytes32 target, int count)
@@ -163,6 +165,11 @@ internal sealed class RoutingTable
         var all = new List<Enr>(Count);
         foreach (var bucket in _buckets)
         {
+            if (bucket is null)
+            {
+                continue;
+            }
+
             foreach (var e in bucket.Entries)
             {
                 all.Add(e.Record);
@@ -178,12 +185,12 @@ internal sealed class RoutingTable
         return all;
     }
 
-    public IEnumerable<Enr> All() => _buckets.SelectMany(b => b.Entries).Select(e => e.Record);
+    public IEnumerable<Enr> All() => _buckets.Where(b => b is not null).SelectMany(b => b!.Entries).Select(e => e.Record);
 
     /// <summary>The entry checked longest ago in a random non-empty bucket, for a liveness check.</summary>
     public TableEntry? NextToCheck(Random random)
     {
-        var nonEmpty = _buckets.Where(b => b.Entries.Count > 0).ToArray();
+        var nonEmpty = _buckets.Where(b => b is { Entries.Count: > 0 }).Select(b => b!).ToArray();
         if (nonEmpty.Length == 0)
         {
             return null;
@@ -285,11 +292,13 @@ internal sealed class RoutingTable
 
     private sealed class Bucket
     {
-        public List<TableEntry> Entries { get; } = new(BucketSize);
+        public List<TableEntry> Entries { get; } = new(4);
 
         public List<TableEntry> Replacements { get; } = [];
 
-        public Dictionary<uint, int> Subnets { get; } = [];
+        public Dictionary<uint, int> Subnets => _subnets ??= [];
+
+        private Dictionary<uint, int>? _subnets;
 
         public TableEntry? Find(Bytes32 id)
         {

@@ -31,7 +31,7 @@ if (mode == "serve")
 if (mode is "all" or "throughput")
 {
     var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
-    var workers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8;
+    var workers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4;
     output.WriteLine($"## Requests served per server CPU second ({workers} load workers, {seconds} s per phase)");
     output.WriteLine();
     output.WriteLine("| server | handshake+PING answered | server CPU s | per CPU s | FINDNODE answered | server CPU s | per CPU s |");

@@ -453,8 +453,10 @@ public sealed class Discv5Node : IAsyncDisposable
     private void Send(Session session, DiscoveryMessage message, byte[]? nonce = null)
     {
         nonce ??= NewNonce();
-        var packet = PacketCodec.Encode(PacketFlag.Message, session.Key.NodeId.AsSpan(), RandomNumberGenerator.GetBytes(16), nonce,
-            NodeId.AsSpan(), session.WriteKey, MessageCodec.Encode(message), _protocolId, out _);
+        Span<byte> iv = stackalloc byte[PacketCodec.MaskingIvSize];
+        RandomNumberGenerator.Fill(iv);
+        var packet = PacketCodec.Encode(PacketFlag.Message, session.Key.NodeId.AsSpan(), iv, nonce,
+            NodeId.AsSpan(), session.WriteKey, MessageCodec.Encode(message), _protocolId, out _, session.WriteCipher, session.Masking);
         _transport.Send(packet, session.Key.EndPoint);
     }
 
@@ -898,7 +900,7 @@ public sealed class Discv5Node : IAsyncDisposable
                 size = 0;
             }
 
-            current.Add(record.ToBytes());
+            current.Add(record.Encoded.ToArray());
             size += record.Encoded.Length;
         }
 

@@ -62,7 +62,8 @@ internal static class PacketCodec
     /// </summary>
     public static byte[] Encode(PacketFlag flag, ReadOnlySpan<byte> destinationId, ReadOnlySpan<byte> maskingIv,
         ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> authData, ReadOnlySpan<byte> messageKey,
-        ReadOnlySpan<byte> messagePlaintext, ReadOnlySpan<byte> protocolId, out byte[] authenticatedData)
+        ReadOnlySpan<byte> messagePlaintext, ReadOnlySpan<byte> protocolId, out byte[] authenticatedData,
+        AesGcm? messageCipher = null, Aes? destinationMasking = null)
     {
         var headerSize = protocolId.Length + StaticHeaderSize + authData.Length;
         var messageSize = messageKey.IsEmpty ? 0 : messagePlaintext.Length + TagSize;
@@ -81,12 +82,27 @@ internal static class PacketCodec
         if (messageSize > 0)
         {
             var body = packet.AsSpan(MaskingIvSize + headerSize);
-            using var gcm = new AesGcm(messageKey, TagSize);
-            gcm.Encrypt(nonce[..NonceSize], messagePlaintext, body[..messagePlaintext.Length], body[messagePlaintext.Length..], authenticatedData);
+            if (messageCipher is not null)
+            {
+                messageCipher.Encrypt(nonce[..NonceSize], messagePlaintext, body[..messagePlaintext.Length], body[messagePlaintext.Length..], authenticatedData);
+            }
+            else
+            {
+                using var gcm = new AesGcm(messageKey, TagSize);
+                gcm.Encrypt(nonce[..NonceSize], messagePlaintext, body[..messagePlaintext.Length], body[messagePlaintext.Length..], authenticatedData);
+            }
         }
 
-        using var aes = V4Crypto.CreateAes(destinationId);
-        V4Crypto.AesCtr(aes, maskingIv, header);
+        if (destinationMasking is not null)
+        {
+            V4Crypto.AesCtr(destinationMasking, maskingIv, header);
+        }
+        else
+        {
+            using var aes = V4Crypto.CreateAes(destinationId);
+            V4Crypto.AesCtr(aes, maskingIv, header);
+        }
+
         return packet;
     }
 

@@ -26,6 +26,14 @@ internal sealed class Session : IDisposable
 
     public byte[] WriteKey { get; }
 
+    /// <summary>The cached AES-GCM cipher of <see cref="WriteKey"/>.</summary>
+    public AesGcm WriteCipher => _write;
+
+    /// <summary>The cached header-masking cipher keyed by the peer's id.</summary>
+    public Aes Masking => _masking ??= V4Crypto.CreateAes(Key.NodeId.AsSpan());
+
+    private Aes? _masking;
+
     public Enr Record { get; set; }
 
     /// <summary>
@@ -53,6 +61,7 @@ internal sealed class Session : IDisposable
     {
         _write.Dispose();
         _read.Dispose();
+        _masking?.Dispose();
         Previous?.Dispose();
         Previous = null;
     }

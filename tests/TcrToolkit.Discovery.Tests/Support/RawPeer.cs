@@ -76,7 +76,7 @@ internal sealed class RawPeer : IDisposable
     public void WriteRaw(int socket, byte[] packet) => Sockets[socket].SendTo(packet, _remote.UdpEndPoint!);
 
     /// <summary>Reads one packet: a WHOAREYOU (returned as the packet) or a message (decrypted); null on timeout.</summary>
-    public object? Read(int socket, int timeoutMs = 1000)
+    public object? Read(int socket, int timeoutMs = 3000)
     {
         var buffer = new byte[1500];
         Sockets[socket].ReceiveTimeout = timeoutMs;

@@ -62,6 +62,10 @@ public static class CommandCatalog
         new Commands.Params.ProcessCommand(),
         new Commands.Params.ClaimCommand(),
         new Commands.Watch.WatchCommand(),
+        new Commands.Discovery.DiscoveryStartCommand(),
+        new Commands.Discovery.DiscoveryPingCommand(),
+        new Commands.Discovery.DiscoveryLookupCommand(),
+        new Commands.Discovery.DiscoveryWalkCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>
@@ -76,6 +80,7 @@ public static class CommandCatalog
         "vote" => "Commit and reveal votes on challenges",
         "params" => "Show and govern the registry's parameters",
         "watch" => "Follow the registry's events as they happen",
+        "discovery" => "Run a Discovery v5 node: show its record, ping, look up and random-walk the DHT",
         _ => noun,
     };
 }

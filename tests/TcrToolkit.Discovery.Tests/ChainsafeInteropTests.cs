@@ -1,0 +1,126 @@
+using System.Text;
+using TcrToolkit.Discovery.Tests.Support;
+using TcrToolkit.Ethereum;
+
+namespace TcrToolkit.Discovery.Tests;
+
+/// <summary>Interop with @chainsafe/discv5 11.0.0 (a real peer nobody here wrote) on loopback, in both directions.</summary>
+[Trait("Category", "Integration")]
+public sealed class ChainsafeInteropTests
+{
+    [Fact]
+    public async Task OurNode_PingsFindnodesAndTalksToChainsafe()
+    {
+        await using var peer = await ChainsafePeer.StartAsync();
+        var (_, theirs) = (await peer.StartNodesAsync(1))[0];
+        await using var nodes = new TestNodes();
+        var ours = await nodes.StartAsync(o => o.RequestTimeout = TimeSpan.FromSeconds(3));
+
+        var pong = await ours.PingAsync(theirs);
+        var own = await ours.FindNodeAsync(theirs, [0]);
+        var talk = await ours.TalkAsync(theirs, "tcr-test", "hello"u8.ToArray());
+
+        pong.EnrSeq.Should().Be(theirs.Sequence);
+        pong.ObservedEndPoint.Should().Be(ours.LocalEndPoint);
+        own.Should().ContainSingle().Which.NodeId.Should().Be(theirs.NodeId);
+        Encoding.UTF8.GetString(talk).Should().Be("chainsafe:hello");
+    }
+
+    [Fact]
+    public async Task Chainsafe_PingsFindnodesAndTalksToOurNode()
+    {
+        await using var peer = await ChainsafePeer.StartAsync();
+        await peer.StartNodesAsync(1);
+        await using var nodes = new TestNodes();
+        var ours = await nodes.StartAsync();
+        ours.RegisterTalkHandler("tcr-test", (r, _) => ValueTask.FromResult(Encoding.UTF8.GetBytes("ours:" + Encoding.UTF8.GetString(r.Request))));
+        var enr = ours.LocalEnr.ToString();
+
+        var pong = await peer.SendAsync("ping", new { node = 0, enr });
+        var own = ChainsafePeer.Records(await peer.SendAsync("findNode", new { node = 0, enr, distances = new[] { 0 } }));
+        var talk = await peer.SendAsync("talk", new { node = 0, enr, protocol = "tcr-test", payload = Convert.ToHexString("hi"u8) });
+        var unknown = await peer.SendAsync("talk", new { node = 0, enr, protocol = "other", payload = "01" });
+
+        pong["enrSeq"]!.GetValue<string>().Should().Be("1");
+        own.Should().ContainSingle().Which.NodeId.Should().Be(ours.NodeId);
+        Encoding.UTF8.GetString(Convert.FromHexString(talk["payload"]!.GetValue<string>())).Should().Be("ours:hi");
+        unknown["payload"]!.GetValue<string>().Should().BeEmpty();
+        ours.Counters.HandshakesCompleted.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task MixedNetwork_LookupsFindTheOtherSideAndRecordUpdatesPropagate()
+    {
+        const int PerSide = 20;
+        await using var peer = await ChainsafePeer.StartAsync();
+        var theirs = await peer.StartNodesAsync(PerSide);
+        await using var nodes = new TestNodes();
+        var boot = await nodes.StartAsync(o => o.RequestTimeout = TimeSpan.FromSeconds(2));
+        var ours = new List<Discv5Node> { boot };
+        for (var i = 1; i < PerSide; i++)
+        {
+            ours.Add(await nodes.StartAsync(o => { o.Bootnodes.Add(boot.LocalEnr); o.RequestTimeout = TimeSpan.FromSeconds(2); }));
+        }
+
+        // Bootstrap across the two sides: each chainsafe node knows our boot node and one of ours; each of ours pings two
+        // chainsafe nodes (a node enters a table once it has answered).
+        for (var i = 0; i < PerSide; i++)
+        {
+            await peer.SendAsync("addEnr", new { node = theirs[i].Index, enr = boot.LocalEnr.ToString() });
+            await peer.SendAsync("addEnr", new { node = theirs[i].Index, enr = ours[i].LocalEnr.ToString() });
+        }
+
+        await Task.WhenAll(ours.Select((n, i) => Task.WhenAll(n.AddNodeAsync(theirs[i].Record), n.AddNodeAsync(theirs[(i + 7) % PerSide].Record))));
+
+        // Let both sides fill their tables: our nodes look themselves up, chainsafe's look themselves up.
+        await Task.WhenAll(ours.Select(n => n.LookupAsync(n.NodeId)));
+        await Task.WhenAll(theirs.Select(t => peer.SendAsync("lookup", new { node = t.Index, target = t.Record.NodeId.ToString() }, 60)));
+        await Task.WhenAll(theirs.Select(t => peer.SendAsync("lookup", new { node = t.Index, target = t.Record.NodeId.ToString() }, 60)));
+        await Task.WhenAll(ours.Select(n => n.LookupAsync(n.NodeId)));
+
+        // (a) our side finds chainsafe nodes
+        var chainsafeTarget = theirs[13].Record;
+        var resolved = await ours[11].ResolveAsync(chainsafeTarget.NodeId);
+        resolved.Should().NotBeNull();
+        resolved!.NodeId.Should().Be(chainsafeTarget.NodeId);
+
+        // (b) chainsafe's side finds our nodes
+        var ourTarget = ours[17];
+        var found = ChainsafePeer.Records(await peer.SendAsync("lookup", new { node = theirs[4].Index, target = ourTarget.NodeId.ToString() }, 60));
+        // chainsafe's lookup returns the closest nodes it has verified; they must include nodes of our side.
+        found.Select(r => r.NodeId).Intersect(ours.Select(n => n.NodeId)).Should().NotBeEmpty();
+        var table = ChainsafePeer.Records(await peer.SendAsync("table", new { node = theirs[4].Index }));
+        table.Select(r => r.NodeId).Intersect(ours.Select(n => n.NodeId)).Should().NotBeEmpty();
+
+        // (c) an update on our side reaches chainsafe: our node pings its table, chainsafe refetches with FINDNODE [0]
+        var updated = await ourTarget.UpdateLocalEnrAsync(r => r.SetWaku2(Waku2Capabilities.Store));
+        var chainsafeInTable = (await ourTarget.GetTableAsync()).Select(r => theirs.FindIndex(t => t.Record.NodeId == r.NodeId)).Where(i => i >= 0).ToList();
+        chainsafeInTable.Should().NotBeEmpty();
+        var seenByChainsafe = false;
+        for (var attempt = 0; attempt < 50 && !seenByChainsafe; attempt++)
+        {
+            foreach (var i in chainsafeInTable)
+            {
+                var known = await peer.SendAsync("findEnr", new { node = theirs[i].Index, nodeId = ourTarget.NodeId.ToString() });
+                if (known["enr"]?.GetValue<string>() is { } text && Enr.Parse(text).Sequence == updated.Sequence)
+                {
+                    seenByChainsafe = true;
+                    Enr.Parse(text).Waku2.Should().Be(Waku2Capabilities.Store);
+                    break;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        seenByChainsafe.Should().BeTrue("a chainsafe node with our node in its table should refetch the record after the PING with the new sequence");
+
+        // (d) an update on chainsafe's side reaches ours
+        var changed = await peer.SendAsync("setEnr", new { node = theirs[2].Index, key = "waku2", value = "03" });
+        var newRecord = Enr.Parse(changed["enr"]!.GetValue<string>());
+        newRecord.Sequence.Should().BeGreaterThan(theirs[2].Record.Sequence);
+        var refreshed = await ours[6].ResolveAsync(newRecord.NodeId);
+        refreshed!.Sequence.Should().Be(newRecord.Sequence);
+        refreshed.Waku2.Should().Be(Waku2Capabilities.Relay | Waku2Capabilities.Store);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
+using TcrToolkit.Libp2p;
 using TcrToolkit.Waku.Framing;
 using TcrToolkit.Waku.Messages;
 using TcrToolkit.Waku.Proto;
@@ -336,6 +337,12 @@ public sealed class WakuClient
             await using (stream.ConfigureAwait(false))
             {
                 await LengthPrefixedFrames.WriteAsync(stream, request, linked.Token).ConfigureAwait(false);
+                if (stream is Libp2pStream libp2pStream)
+                {
+                    // One request per stream: half-close so a server that reads to the end (it-pipe) can answer.
+                    await libp2pStream.CloseWriteAsync(linked.Token).ConfigureAwait(false);
+                }
+
                 var frame = await LengthPrefixedFrames.ReadAsync(stream, _options.MaxResponseFrame, linked.Token).ConfigureAwait(false)
                     ?? throw new WakuProtocolViolationException($"The peer closed the {protocol} stream without answering.");
                 return LengthPrefixedFrames.Parse(parser, frame);
@@ -345,7 +352,7 @@ public sealed class WakuClient
         {
             throw new WakuTimeoutException($"The peer did not answer the {protocol} request within {_options.ResponseTimeout}.", ex);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or Libp2pException)
         {
             throw new WakuException($"The {protocol} stream broke: {ex.Message}; try again or another peer.", ex);
         }

@@ -244,15 +244,17 @@ public sealed class WakuStoreNode
             return "request_id is required";
         }
 
-        var contentFilter = request.HasPubsubTopic || request.ContentTopics.Count > 0 || request.HasTimeStart || request.HasTimeEnd;
+        // js-waku 0.0.36 sends its decoder's pubsub_topic with hash lookups and nwaku accepts pubsub_topic alone, so a
+        // lone pubsub_topic is taken as a filter; content topics or a time range beside hashes are refused as RFC 13 says.
+        var contentFilter = request.ContentTopics.Count > 0 || request.HasTimeStart || request.HasTimeEnd;
         if (request.MessageHashes.Count > 0 && contentFilter)
         {
             return "a query sets either message_hashes or content filter fields, never both";
         }
 
-        if (request.HasPubsubTopic != (request.ContentTopics.Count > 0))
+        if (request.ContentTopics.Count > 0 && !request.HasPubsubTopic)
         {
-            return "pubsub_topic and content_topics are set together or not at all";
+            return "content_topics need the pubsub_topic they were published on";
         }
 
         if (request.ContentTopics.Count > _options.MaxContentTopicsPerQuery)

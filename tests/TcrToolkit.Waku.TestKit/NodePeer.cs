@@ -27,6 +27,7 @@ public static class NodePeer
         var info = new ProcessStartInfo(NodeBinary)
         {
             WorkingDirectory = PeerDirectory,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -61,6 +61,9 @@ public static class CommandCatalog
         new Commands.Params.ProcessCommand(),
         new Commands.Params.ClaimCommand(),
         new Commands.Watch.WatchCommand(),
+        new Commands.Server.RunCommand(),
+        new Commands.Message.PushCommand(),
+        new Commands.Message.QueryCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>
@@ -75,6 +78,8 @@ public static class CommandCatalog
         "vote" => "Commit and reveal votes on challenges",
         "params" => "Show and govern the registry's parameters",
         "watch" => "Follow the registry's events as they happen",
+        "server" => "Run a Waku store node (Store v3, LightPush v3)",
+        "message" => "Push messages to and query history from Waku store nodes",
         _ => noun,
     };
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using Google.Protobuf;
@@ -21,6 +22,7 @@ public sealed class SqliteMessageStore : IMessageStore
     private readonly SqliteConnection _writer;
     private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(
         new UnboundedChannelOptions { SingleReader = true });
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Statements = new();
     private readonly ConcurrentBag<SqliteConnection> _readers = [];
     private readonly Task _writerLoop;
     private int _disposed;
@@ -72,6 +74,9 @@ public sealed class SqliteMessageStore : IMessageStore
             CREATE UNIQUE INDEX IF NOT EXISTS messages_by_hash ON messages (hash);
             CREATE INDEX IF NOT EXISTS messages_by_topic ON messages (pubsub_topic, content_topic, ts, hash);
             """);
+        // Keep planner statistics current, so a topic filter that matches most rows scans in (ts, hash) order instead of
+        // visiting every row through the topic index.
+        Execute(writer, "PRAGMA optimize = 0x10002;");
         return new SqliteMessageStore(connectionString, writer) { Path = fullPath };
     }
 
@@ -152,7 +157,8 @@ public sealed class SqliteMessageStore : IMessageStore
 
     private static MessagePage Query(SqliteConnection connection, MessageQuery query)
     {
-        using var command = connection.CreateCommand();
+        // Parameters are collected on a throwaway command; the statement itself is prepared once per connection and shape.
+        using var command = new SqliteCommand();
         var sql = new StringBuilder("SELECT ts, hash, pubsub_topic, message FROM messages WHERE 1");
         if (query.MessageHashes.Count > 0)
         {
@@ -198,20 +204,26 @@ public sealed class SqliteMessageStore : IMessageStore
 
         if (query.Cursor is { } cursor)
         {
-            var cursorTimestamp = FindTimestamp(connection, cursor) ?? throw new MessageStoreCursorNotFoundException(cursor);
-            sql.Append(query.Forward ? " AND (ts, hash) > ($cts, $ch)" : " AND (ts, hash) < ($cts, $ch)");
-            command.Parameters.AddWithValue("$cts", cursorTimestamp);
+            // The cursor's timestamp is looked up inside the same statement; only an empty page pays a second look.
+            sql.Append(query.Forward
+                ? " AND (ts, hash) > ((SELECT c.ts FROM messages AS c WHERE c.hash = $ch), $ch)"
+                : " AND (ts, hash) < ((SELECT c.ts FROM messages AS c WHERE c.hash = $ch), $ch)");
             command.Parameters.AddWithValue("$ch", cursor);
         }
 
         sql.Append(query.Forward ? " ORDER BY ts ASC, hash ASC" : " ORDER BY ts DESC, hash DESC");
         sql.Append(" LIMIT $limit");
         command.Parameters.AddWithValue("$limit", (long)query.Limit + 1);
-        command.CommandText = sql.ToString();
+        var statement = PreparedStatement(connection, sql.ToString());
+        statement.Parameters.Clear();
+        foreach (SqliteParameter parameter in command.Parameters)
+        {
+            statement.Parameters.AddWithValue(parameter.ParameterName, parameter.Value);
+        }
 
         var rows = new List<StoredMessage>(Math.Min(query.Limit, 1024));
         var more = false;
-        using (var reader = command.ExecuteReader())
+        using (var reader = statement.ExecuteReader())
         {
             while (reader.Read())
             {
@@ -228,6 +240,11 @@ public sealed class SqliteMessageStore : IMessageStore
             }
         }
 
+        if (rows.Count == 0 && query.Cursor is { } unknown && FindTimestamp(connection, unknown) is null)
+        {
+            throw new MessageStoreCursorNotFoundException(unknown);
+        }
+
         var next = more ? rows[^1].Hash : null;
         if (!query.Forward)
         {
@@ -235,6 +252,30 @@ public sealed class SqliteMessageStore : IMessageStore
         }
 
         return new MessagePage(rows, next);
+    }
+
+    private static SqliteCommand PreparedStatement(SqliteConnection connection, string sql)
+    {
+        var cache = Statements.GetValue(connection, _ => new Dictionary<string, SqliteCommand>(StringComparer.Ordinal));
+        if (cache.TryGetValue(sql, out var statement))
+        {
+            return statement;
+        }
+
+        if (cache.Count >= 64)
+        {
+            foreach (var stale in cache.Values)
+            {
+                stale.Dispose();
+            }
+
+            cache.Clear();
+        }
+
+        statement = connection.CreateCommand();
+        statement.CommandText = sql;
+        cache[sql] = statement;
+        return statement;
     }
 
     private static long? FindTimestamp(SqliteConnection connection, byte[] hash)
@@ -394,6 +435,7 @@ public sealed class SqliteMessageStore : IMessageStore
             }
 
             transaction.Commit();
+            Execute(_writer, "PRAGMA optimize;");
             operation.Completion.TrySetResult(deleted);
         }
         catch (Exception ex)

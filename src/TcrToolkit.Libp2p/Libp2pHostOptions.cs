@@ -55,8 +55,14 @@ public sealed class Libp2pHostOptions
     /// <summary>Unread bytes buffered for one mplex stream; a remote sending past it gets the stream reset.</summary>
     public int MaxMplexStreamBuffer { get; set; } = 4 << 20;
 
+    /// <summary>
+    /// How long the mplex read loop waits for a stream whose buffer is full to be read before it resets that stream.
+    /// While it waits, no frame of the connection is read, so TCP slows the sender down.
+    /// </summary>
+    public TimeSpan MplexSlowReaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The yamux receive window per stream (the spec's initial window is 256 KiB).</summary>
-    public int YamuxWindowSize { get; set; } = 256 * 1024;
+    public int YamuxWindowSize { get; set; } = 1024 * 1024;
 
     /// <summary>Checks the values and throws <see cref="ArgumentException"/> for the first bad one.</summary>
     public void Validate()
@@ -77,6 +83,7 @@ public sealed class Libp2pHostOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOutboundStreamsPerConnection, 1, nameof(MaxOutboundStreamsPerConnection));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMplexMessageSize, 64 * 1024, nameof(MaxMplexMessageSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMplexStreamBuffer, MaxMplexMessageSize, nameof(MaxMplexStreamBuffer));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MplexSlowReaderTimeout, TimeSpan.Zero, nameof(MplexSlowReaderTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(YamuxWindowSize, 256 * 1024, nameof(YamuxWindowSize));
     }
 }

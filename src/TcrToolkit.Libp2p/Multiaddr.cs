@@ -123,7 +123,8 @@ public sealed class MultiaddrProtocol
         if (Code == Ip4.Code || Code == Ip6.Code)
         {
             var family = Code == Ip4.Code ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
-            if (!IPAddress.TryParse(text, out var ip) || ip.AddressFamily != family)
+            var dotted = Code != Ip4.Code || (text.Count(c => c == '.') == 3 && text.All(c => c == '.' || char.IsAsciiDigit(c)));
+            if (!dotted || !IPAddress.TryParse(text, out var ip) || ip.AddressFamily != family)
             {
                 throw new FormatException($"'{text}' is not an {Name} address.");
             }

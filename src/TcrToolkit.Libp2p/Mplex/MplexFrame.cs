@@ -18,14 +18,18 @@ internal static class MplexFrame
     public const int MaxHeaderSize = 2 * UnsignedVarint.MaxLength;
 
     /// <summary>Encodes a whole frame into a new array.</summary>
-    public static byte[] Encode(ulong streamId, MplexFlag flag, ReadOnlySpan<byte> payload)
+    public static byte[] Encode(ulong streamId, MplexFlag flag, ReadOnlySpan<byte> payload, bool headerOnly = false)
     {
         Span<byte> header = stackalloc byte[MaxHeaderSize];
         var n = UnsignedVarint.Write(header, (streamId << 3) | (byte)flag);
         n += UnsignedVarint.Write(header[n..], (ulong)payload.Length);
-        var frame = new byte[n + payload.Length];
+        var frame = new byte[n + (headerOnly ? 0 : payload.Length)];
         header[..n].CopyTo(frame);
-        payload.CopyTo(frame.AsSpan(n));
+        if (!headerOnly)
+        {
+            payload.CopyTo(frame.AsSpan(n));
+        }
+
         return frame;
     }
 

@@ -88,8 +88,11 @@ internal sealed class MplexMuxer : MuxerBase
                     OnNewStream(id);
                     break;
                 case MplexFlag.MessageInitiator or MplexFlag.MessageReceiver:
-                    if (Find(id, flag) is { } target && target.Deliver(payload) > Options.MaxMplexStreamBuffer)
+                    if (Find(id, flag) is { } target && target.Deliver(payload) > Options.MaxMplexStreamBuffer
+                        && !await target.WaitForDrainAsync(Options.MaxMplexStreamBuffer, Options.MplexSlowReaderTimeout, cancellationToken).ConfigureAwait(false))
                     {
+                        // mplex has no flow control: a full buffer first holds back the whole connection (TCP pushes
+                        // back on the sender); a reader that stays stuck loses its stream rather than the connection.
                         target.Reset();
                     }
 
@@ -145,7 +148,7 @@ internal sealed class MplexStream : MuxedStream
         while (!data.IsEmpty)
         {
             var take = Math.Min(data.Length, MplexMuxer.MaxFrameData);
-            await Muxer.WriteFrameAsync(MplexFrame.Encode(Id, MessageFlag, data.Span[..take]), cancellationToken).ConfigureAwait(false);
+            await Muxer.WriteFrameAsync(MplexFrame.Encode(Id, MessageFlag, data.Span[..take], headerOnly: true), data[..take], cancellationToken).ConfigureAwait(false);
             data = data[take..];
         }
     }

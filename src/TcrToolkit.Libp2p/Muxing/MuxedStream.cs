@@ -15,6 +15,7 @@ internal abstract class MuxedStream : Libp2pStream
     private bool _abandoned;
     private bool _released;
     private TaskCompletionSource? _readerWaiting;
+    private TaskCompletionSource? _drainWaiting;
 
     protected MuxedStream(MuxerBase muxer, uint id, bool outbound)
     {
@@ -92,6 +93,45 @@ internal abstract class MuxedStream : Libp2pStream
         }
 
         return buffered;
+    }
+
+    /// <summary>
+    /// Waits until the application has read the buffer down to <paramref name="threshold"/> bytes, the stream ended, or
+    /// <paramref name="timeout"/> passed; returns whether the buffer is at or below the threshold. The mplex read loop
+    /// uses it to push back on a fast sender through TCP instead of buffering without bound.
+    /// </summary>
+    public async Task<bool> WaitForDrainAsync(int threshold, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                if (_buffered <= threshold || _reset || _abandoned)
+                {
+                    return true;
+                }
+
+                _drainWaiting ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _drainWaiting.Task;
+            }
+
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                await wait.WaitAsync(TimeSpan.FromMilliseconds(left), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
     }
 
     /// <summary>The remote closed its writing side.</summary>
@@ -177,6 +217,8 @@ internal abstract class MuxedStream : Libp2pStream
                 if (consumed > 0)
                 {
                     _buffered -= consumed;
+                    _drainWaiting?.TrySetResult();
+                    _drainWaiting = null;
                 }
                 else if (_remoteClosed)
                 {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using TcrToolkit.Libp2p.Noise;
 
 namespace TcrToolkit.Libp2p.Muxing;
 
@@ -131,6 +132,36 @@ internal abstract class MuxerBase : IAsyncDisposable
         try
         {
             await Secured.WriteAsync(frame, _closed.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException)
+        {
+            _ = CloseAsync(ex);
+            throw new ConnectionClosedException($"Writing to {RemotePeer} failed; the connection is closed.", ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Writes one frame given as header and payload; over Noise they are sealed together without a copy into a frame array.</summary>
+    public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (Secured is not NoiseSecureStream noise || header.Length + payload.Length > NoiseSecureStream.MaxPlaintext)
+        {
+            await WriteFrameAsync((byte[])[.. header.Span, .. payload.Span], cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (IsClosed)
+        {
+            throw new ConnectionClosedException($"The connection to {RemotePeer} is closed.", Error);
+        }
+
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await noise.WriteMessageAsync(header, payload, _closed.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException)
         {

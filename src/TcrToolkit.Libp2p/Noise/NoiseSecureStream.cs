@@ -15,7 +15,9 @@ internal sealed class NoiseSecureStream : Stream
     private readonly NoiseCipher _send;
     private readonly NoiseCipher _receive;
     private readonly byte[] _sendBuffer = new byte[2 + NoiseHandshake.MaxMessageSize];
-    private readonly byte[] _receiveBuffer = new byte[NoiseHandshake.MaxMessageSize];
+    private readonly byte[] _receiveBuffer = new byte[4 * (2 + NoiseHandshake.MaxMessageSize)];
+    private int _receiveStart;
+    private int _receiveEnd;
     private readonly byte[] _plaintext = new byte[MaxPlaintext];
     private int _plaintextOffset;
     private int _plaintextLength;
@@ -51,37 +53,29 @@ internal sealed class NoiseSecureStream : Stream
 
         if (_plaintextLength == 0)
         {
-            var header = _receiveBuffer.AsMemory(0, 2);
-            var first = await _inner.ReadAtLeastAsync(header, 2, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (first == 0)
+            // Socket reads fill a 256 KiB buffer, so one receive call usually brings several whole frames.
+            if (!await FillAsync(2, cancellationToken).ConfigureAwait(false))
             {
                 return 0;
             }
 
-            if (first < 2)
-            {
-                throw new Libp2pProtocolException("The connection ended inside a Noise frame header.");
-            }
-
-            int length = BinaryPrimitives.ReadUInt16BigEndian(_receiveBuffer);
+            int length = BinaryPrimitives.ReadUInt16BigEndian(_receiveBuffer.AsSpan(_receiveStart));
             if (length < NoiseCipher.TagSize)
             {
                 throw new Libp2pProtocolException($"A Noise frame of {length} bytes is shorter than its tag.");
             }
 
-            try
+            if (!await FillAsync(2 + length, cancellationToken).ConfigureAwait(false))
             {
-                await _inner.ReadExactlyAsync(_receiveBuffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-            }
-            catch (EndOfStreamException ex)
-            {
-                throw new Libp2pProtocolException("The connection ended inside a Noise frame.", ex);
+                throw new Libp2pProtocolException("The connection ended inside a Noise frame.");
             }
 
+            var frame = _receiveBuffer.AsSpan(_receiveStart + 2, length);
+            _receiveStart += 2 + length;
             var plaintextLength = length - NoiseCipher.TagSize;
             var direct = buffer.Length >= plaintextLength;
             var target = direct ? buffer.Span : _plaintext;
-            if (!_receive.TryDecrypt([], _receiveBuffer.AsSpan(0, length), target))
+            if (!_receive.TryDecrypt([], frame, target))
             {
                 throw new Libp2pProtocolException("A Noise frame failed authentication.");
             }
@@ -102,6 +96,40 @@ internal sealed class NoiseSecureStream : Stream
         return count;
     }
 
+    /// <summary>Reads from the transport until <paramref name="count"/> bytes are buffered; false on a clean end before any.</summary>
+    private async ValueTask<bool> FillAsync(int count, CancellationToken cancellationToken)
+    {
+        if (_receiveEnd - _receiveStart >= count)
+        {
+            return true;
+        }
+
+        if (_receiveStart > 0)
+        {
+            Buffer.BlockCopy(_receiveBuffer, _receiveStart, _receiveBuffer, 0, _receiveEnd - _receiveStart);
+            _receiveEnd -= _receiveStart;
+            _receiveStart = 0;
+        }
+
+        while (_receiveEnd < count)
+        {
+            var read = await _inner.ReadAsync(_receiveBuffer.AsMemory(_receiveEnd), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                if (_receiveEnd == 0)
+                {
+                    return false;
+                }
+
+                throw new Libp2pProtocolException("The connection ended inside a Noise frame.");
+            }
+
+            _receiveEnd += read;
+        }
+
+        return true;
+    }
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (!buffer.IsEmpty)
@@ -112,6 +140,26 @@ internal sealed class NoiseSecureStream : Stream
             await _inner.WriteAsync(_sendBuffer.AsMemory(0, 2 + chunk.Length + NoiseCipher.TagSize), cancellationToken).ConfigureAwait(false);
             buffer = buffer[chunk.Length..];
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="header"/> and <paramref name="payload"/> as one Noise message, encrypted in place in the
+    /// send buffer (no intermediate frame array). Together they must fit in <see cref="MaxPlaintext"/>.
+    /// </summary>
+    public async ValueTask WriteMessageAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var length = header.Length + payload.Length;
+        if (length > MaxPlaintext)
+        {
+            throw new ArgumentException($"A Noise message holds at most {MaxPlaintext} bytes; got {length}.", nameof(payload));
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(_sendBuffer, (ushort)(length + NoiseCipher.TagSize));
+        header.Span.CopyTo(_sendBuffer.AsSpan(2));
+        payload.Span.CopyTo(_sendBuffer.AsSpan(2 + header.Length));
+        var plaintext = _sendBuffer.AsSpan(2, length);
+        _send.Encrypt([], plaintext, _sendBuffer.AsSpan(2, length + NoiseCipher.TagSize));
+        await _inner.WriteAsync(_sendBuffer.AsMemory(0, 2 + length + NoiseCipher.TagSize), cancellationToken).ConfigureAwait(false);
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);

@@ -273,10 +273,8 @@ internal sealed class YamuxStream : MuxedStream
                 continue;
             }
 
-            var frame = new byte[YamuxHeader.Size + take];
-            new YamuxHeader(YamuxType.Data, YamuxFlags.None, Id, (uint)take).Write(frame);
-            data.Span[..take].CopyTo(frame.AsSpan(YamuxHeader.Size));
-            await Muxer.WriteFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+            var header = new YamuxHeader(YamuxType.Data, YamuxFlags.None, Id, (uint)take).ToArray();
+            await Muxer.WriteFrameAsync(header, data[..take], cancellationToken).ConfigureAwait(false);
             data = data[take..];
         }
     }

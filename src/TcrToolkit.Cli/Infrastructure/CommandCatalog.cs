@@ -66,6 +66,9 @@ public static class CommandCatalog
         new Commands.Discovery.DiscoveryPingCommand(),
         new Commands.Discovery.DiscoveryLookupCommand(),
         new Commands.Discovery.DiscoveryWalkCommand(),
+        new Commands.Server.RunCommand(),
+        new Commands.Message.PushCommand(),
+        new Commands.Message.QueryCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>
@@ -81,6 +84,8 @@ public static class CommandCatalog
         "params" => "Show and govern the registry's parameters",
         "watch" => "Follow the registry's events as they happen",
         "discovery" => "Run a Discovery v5 node: show its record, ping, look up and random-walk the DHT",
+        "server" => "Run a Waku store node (Store v3, LightPush v3)",
+        "message" => "Push messages to and query history from Waku store nodes",
         _ => noun,
     };
 }

@@ -1,0 +1,205 @@
+using System.Net;
+using System.Security.Cryptography;
+using TcrToolkit.Discovery.Tests.Support;
+using TcrToolkit.Ethereum;
+
+namespace TcrToolkit.Discovery.Tests;
+
+public sealed class NodeTests
+{
+    [Fact]
+    public async Task PingAsync_BetweenTwoNodes_HandshakesAndReportsObservedEndpoint()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync();
+        var b = await nodes.StartAsync();
+
+        var pong = await a.PingAsync(b.LocalEnr);
+
+        pong.EnrSeq.Should().Be(b.LocalEnr.Sequence);
+        pong.ObservedEndPoint.Should().Be(a.LocalEndPoint);
+        (await b.GetTableAsync()).Select(r => r.NodeId).Should().Contain(a.NodeId);
+        (await a.GetTableAsync()).Select(r => r.NodeId).Should().Contain(b.NodeId);
+    }
+
+    [Fact]
+    public async Task ConcurrentRequests_BeforeAnySession_ShareOneHandshake()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync();
+        var b = await nodes.StartAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => a.PingAsync(b.LocalEnr)));
+
+        results.Should().HaveCount(5);
+        a.Counters.HandshakesInitiated.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task TalkAsync_RegisteredHandler_AnswersAndUnknownProtocolIsEmpty()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync();
+        var b = await nodes.StartAsync();
+        b.RegisterTalkHandler("echo", (request, _) => ValueTask.FromResult(request.Request.Reverse().ToArray()));
+
+        var echoed = await a.TalkAsync(b.LocalEnr, "echo", [1, 2, 3]);
+        var unknown = await a.TalkAsync(b.LocalEnr, "nope", [1]);
+
+        echoed.Should().Equal(3, 2, 1);
+        unknown.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task FindNodeAsync_DistanceZero_ReturnsTheRecord()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync();
+        var b = await nodes.StartAsync(o => o.ConfigureRecord = r => r.SetWaku2(Waku2Capabilities.Store));
+
+        var records = await a.FindNodeAsync(b.LocalEnr, [0]);
+
+        records.Should().ContainSingle().Which.Waku2.Should().Be(Waku2Capabilities.Store);
+    }
+
+    [Fact]
+    public async Task PingAsync_SilentPeer_TimesOut()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync(o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
+        using var silentKey = PrivateKey.Generate();
+        using var socket = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var silent = new EnrBuilder().SetIp(IPAddress.Loopback).SetUdp(((IPEndPoint)socket.Client.LocalEndPoint!).Port).Build(silentKey);
+
+        var act = () => a.PingAsync(silent);
+
+        await act.Should().ThrowAsync<DiscoveryTimeoutException>();
+    }
+
+    [Fact]
+    public async Task Network_LookupsResolveAndRandomWalk_FindEveryNode()
+    {
+        await using var nodes = new TestNodes();
+        var boot = await nodes.StartAsync();
+        var members = new List<Discv5Node>();
+        for (var i = 0; i < 12; i++)
+        {
+            members.Add(await nodes.StartAsync(o => o.Bootnodes.Add(boot.LocalEnr)));
+        }
+
+        foreach (var m in members)
+        {
+            await m.LookupAsync(m.NodeId);
+        }
+
+        var target = members[7];
+        var resolved = await members[0].ResolveAsync(target.NodeId);
+        resolved.Should().NotBeNull();
+        resolved!.NodeId.Should().Be(target.NodeId);
+
+        var closest = await members[3].LookupAsync(target.NodeId);
+        closest[0].NodeId.Should().Be(target.NodeId);
+
+        using var walkTime = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var met = new HashSet<Bytes32>();
+        await foreach (var record in members[5].RandomWalkAsync(walkTime.Token))
+        {
+            met.Add(record.NodeId);
+            if (met.Count == 12)
+            {
+                break;
+            }
+        }
+
+        met.Should().HaveCount(12);
+    }
+
+    [Fact]
+    public async Task UpdateLocalEnrAsync_IncrementsSequenceAndPeersRefetchIt()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync();
+        var b = await nodes.StartAsync();
+        await b.PingAsync(a.LocalEnr);
+
+        var updated = await a.UpdateLocalEnrAsync(r => r.SetWaku2(Waku2Capabilities.Relay | Waku2Capabilities.Store));
+
+        updated.Sequence.Should().Be(2);
+        var seen = await WaitForAsync(async () => (await b.GetTableAsync()).FirstOrDefault(r => r.NodeId == a.NodeId)?.Sequence == 2);
+        seen.Should().BeTrue();
+        (await b.ResolveAsync(a.NodeId))!.Waku2.Should().Be(Waku2Capabilities.Relay | Waku2Capabilities.Store);
+    }
+
+    [Fact]
+    public async Task ProtocolId_D5waku_DoesNotTalkToDiscv5()
+    {
+        await using var nodes = new TestNodes();
+        var waku = await nodes.StartAsync(o => { o.ProtocolId = "d5waku"; o.RequestTimeout = TimeSpan.FromMilliseconds(300); });
+        var waku2 = await nodes.StartAsync(o => o.ProtocolId = "d5waku");
+        var plain = await nodes.StartAsync();
+
+        (await waku.PingAsync(waku2.LocalEnr)).EnrSeq.Should().Be(1);
+        var act = () => waku.PingAsync(plain.LocalEnr);
+        await act.Should().ThrowAsync<DiscoveryTimeoutException>();
+        plain.Counters.Malformed.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task GarbageAndReplays_GetNoAnswerAndChangeNothing()
+    {
+        await using var nodes = new TestNodes();
+        var node = await nodes.StartAsync();
+        using var peer = new RawPeer(node.LocalEnr, "127.0.0.1");
+        peer.RequestResponse(0, new PingMessage(peer.NextRequestId(), 1)).Should().BeOfType<PongMessage>();
+        var tableBefore = (await node.GetTableAsync()).Count;
+
+        for (var i = 0; i < 50; i++)
+        {
+            peer.WriteRaw(0, RandomNumberGenerator.GetBytes(RandomNumberGenerator.GetInt32(0, 1400)));
+        }
+
+        peer.WriteRaw(0, new byte[63]);
+        peer.Read(0, 300).Should().BeNull();
+        (await node.GetTableAsync()).Should().HaveCount(tableBefore);
+        node.Counters.Malformed.Should().BeGreaterThanOrEqualTo(50);
+        node.Counters.LoopFaults.Should().Be(0);
+        peer.RequestResponse(0, new PingMessage(peer.NextRequestId(), 1)).Should().BeOfType<PongMessage>();
+    }
+
+    [Fact]
+    public async Task UnsolicitedHandshakeAndWhoAreYou_AreIgnored()
+    {
+        await using var nodes = new TestNodes();
+        var node = await nodes.StartAsync();
+        using var peer = new RawPeer(node.LocalEnr, "127.0.0.1");
+        var fakeChallenge = new DecodedPacket
+        {
+            Flag = PacketFlag.WhoAreYou, Nonce = new byte[12], AuthenticatedData = RandomNumberGenerator.GetBytes(63),
+            AuthData = new byte[24], MessageCiphertext = [],
+        };
+
+        peer.Write(0, new PingMessage(peer.NextRequestId(), 1), fakeChallenge);
+        var whoareyou = PacketCodec.Encode(PacketFlag.WhoAreYou, node.NodeId.AsSpan(), new byte[16], new byte[12],
+            PacketCodec.WhoAreYouAuthData(new byte[16], 0), [], [], PacketCodec.DefaultProtocolId, out _);
+        peer.WriteRaw(0, whoareyou);
+
+        peer.Read(0, 300).Should().BeNull();
+        node.Counters.UnsolicitedHandshake.Should().Be(1);
+        node.Counters.UnsolicitedWhoAreYou.Should().Be(1);
+    }
+
+    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+}

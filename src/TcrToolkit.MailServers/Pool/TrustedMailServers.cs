@@ -135,6 +135,32 @@ public sealed class TrustedMailServers : IDisposable
         return CandidateVerdict.Added;
     }
 
+    /// <summary>
+    /// Drops a server that proved not to be what its record says (another key answered its address): it leaves the
+    /// pool until discovery offers it again. Trust in the registry is not affected.
+    /// </summary>
+    public void Discard(Bytes32 nodeId, string reason)
+    {
+        bool removed;
+        lock (_gate)
+        {
+            removed = _servers.Remove(nodeId, out var entry);
+            if (removed)
+            {
+                _backoff.Forget(nodeId);
+                foreach (var running in entry!.InFlight.ToList())
+                {
+                    running.Cancel();
+                }
+            }
+        }
+
+        if (removed)
+        {
+            ServerEvicted?.Invoke(this, new MailServerEventArgs(nodeId, reason));
+        }
+    }
+
     /// <summary>Records a measured round trip (a ping, or the time to a first answer).</summary>
     public void RecordRoundTrip(Bytes32 nodeId, TimeSpan roundTrip)
     {
@@ -153,10 +179,19 @@ public sealed class TrustedMailServers : IDisposable
     /// </summary>
     /// <exception cref="NoTrustedMailServerException">No trusted server is available, or every attempt failed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<T> ExecuteAsync<T>(Func<MailServerLease, CancellationToken, Task<T>> operation, CancellationToken cancellationToken = default)
+    public Task<T> ExecuteAsync<T>(Func<MailServerLease, CancellationToken, Task<T>> operation, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(operation, exclude: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ExecuteAsync{T}(Func{MailServerLease, CancellationToken, Task{T}}, CancellationToken)"/>, never
+    /// choosing a server in <paramref name="exclude"/> (to ask several distinct servers).
+    /// </summary>
+    /// <exception cref="NoTrustedMailServerException">No trusted server is available, or every attempt failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<T> ExecuteAsync<T>(Func<MailServerLease, CancellationToken, Task<T>> operation, IEnumerable<Bytes32>? exclude, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        var tried = new HashSet<Bytes32>();
+        var tried = new HashSet<Bytes32>(exclude ?? []);
         Exception? lastError = null;
         for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
         {
@@ -201,7 +236,7 @@ public sealed class TrustedMailServers : IDisposable
         }
 
         throw new NoTrustedMailServerException(
-            $"Every server tried ({tried.Count}) failed; the last error was: {lastError?.Message}", lastError);
+            $"Every server tried ({_options.MaxAttempts}) failed; the last error was: {lastError?.Message}", lastError);
     }
 
     /// <inheritdoc/>

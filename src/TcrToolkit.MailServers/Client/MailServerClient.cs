@@ -14,6 +14,9 @@ public sealed class MailServerClientOptions
     /// <summary>How many distinct trusted servers each history fetch asks; their answers are merged. Default 2.</summary>
     public int HistoryServers { get; set; } = 2;
 
+    /// <summary>How many distinct trusted servers each message is pushed to (stores do not relay here). Default 2.</summary>
+    public int PublishServers { get; set; } = 2;
+
     /// <summary>Messages per Store v3 page. Default 100.</summary>
     public int PageSize { get; set; } = 100;
 
@@ -21,6 +24,7 @@ public sealed class MailServerClientOptions
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(HistoryServers, 1, nameof(HistoryServers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(PublishServers, 1, nameof(PublishServers));
         ArgumentOutOfRangeException.ThrowIfLessThan(PageSize, 1, nameof(PageSize));
     }
 }
@@ -113,17 +117,38 @@ public sealed class MailServerClient : IAsyncDisposable
         return HistoryMerge.Merge(results);
     }
 
-    /// <summary>Publishes a message through a trusted server with LightPush.</summary>
+    /// <summary>
+    /// Publishes a message with LightPush through up to <see cref="MailServerClientOptions.PublishServers"/> distinct
+    /// trusted servers; succeeds when at least one accepted it, and returns each acceptance.
+    /// </summary>
     /// <exception cref="NoTrustedMailServerException">No trusted server accepted it.</exception>
-    public Task<LightPushResult> PublishAsync(string pubsubTopic, WakuMessage message, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<(Bytes32 Server, LightPushResult Result)>> PublishAsync(
+        string pubsubTopic, WakuMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(pubsubTopic);
         ArgumentNullException.ThrowIfNull(message);
-        return _pool.ExecuteAsync(async (lease, ct) =>
+        var accepted = new List<(Bytes32, LightPushResult)>();
+        var used = new HashSet<Bytes32>();
+        NoTrustedMailServerException? failure = null;
+        for (var i = 0; i < _options.PublishServers; i++)
         {
-            var client = await ClientAsync(lease.Server, ct).ConfigureAwait(false);
-            return await client.PushAsync(pubsubTopic, message, ct).ConfigureAwait(false);
-        }, cancellationToken);
+            try
+            {
+                accepted.Add(await _pool.ExecuteAsync(async (lease, ct) =>
+                {
+                    used.Add(lease.Server.NodeId);
+                    var client = await ClientAsync(lease.Server, ct).ConfigureAwait(false);
+                    return (lease.Server.NodeId, await client.PushAsync(pubsubTopic, message, ct).ConfigureAwait(false));
+                }, [.. used], cancellationToken).ConfigureAwait(false));
+            }
+            catch (NoTrustedMailServerException error)
+            {
+                failure ??= error;
+                break;
+            }
+        }
+
+        return accepted.Count > 0 ? accepted : throw failure ?? new NoTrustedMailServerException("No trusted mail server accepted the message.");
     }
 
     /// <inheritdoc/>

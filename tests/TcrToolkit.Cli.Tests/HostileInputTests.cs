@@ -1,3 +1,4 @@
+using TcrToolkit.Testing;
 using System.Net;
 using System.Text;
 using TcrToolkit.Cli.Infrastructure;
@@ -29,7 +30,7 @@ public sealed class HostileInputTests : IDisposable
     [InlineData("watch", "--no-follow")]
     public async Task WebSocketRpcUrl_NothingListening_ExitsRpcUnavailableNotABug(params string[] command)
     {
-        var ws = LoopbackListener.ClosedPortUrl().Replace("http://", "ws://", StringComparison.Ordinal);
+        var ws = LoopbackPorts.ClosedHttpUrl().Replace("http://", "ws://", StringComparison.Ordinal);
 
         var run = await _tcr.RunAsync([.. command, "--rpc", ws, "--manifest", _tcr.WriteManifest()]);
 
@@ -84,7 +85,7 @@ public sealed class HostileInputTests : IDisposable
         File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
         var run = await _tcr.RunAsync(
-            "listing", "proof", "--node-key", keyFile, "--applicant", TcrProcess.HardhatAccount1, "--rpc", LoopbackListener.ClosedPortUrl(), "--manifest", _tcr.WriteManifest());
+            "listing", "proof", "--node-key", keyFile, "--applicant", TcrProcess.HardhatAccount1, "--rpc", LoopbackPorts.ClosedHttpUrl(), "--manifest", _tcr.WriteManifest());
 
         run.ExitCode.Should().Be(RpcUnavailable, "no node runs here; the warning comes first:\n{0}", run);
         run.Stderr.Should().Contain("warning: the node key file").And.Contain("can be read by others").And.Contain("chmod 600");
@@ -140,7 +141,7 @@ public sealed class HostileInputTests : IDisposable
         var env = kind == "unreachable"
             ? new Dictionary<string, string>
             {
-                ["TCR_RPC_URL"] = LoopbackListener.ClosedPortUrl().Replace("http://", "ws://", StringComparison.Ordinal),
+                ["TCR_RPC_URL"] = LoopbackPorts.ClosedHttpUrl().Replace("http://", "ws://", StringComparison.Ordinal),
                 ["TCR_SALT_VAULT"] = "/dev/null",
                 ["TCR_MANIFEST"] = _tcr.WriteManifest(),
                 ["TCR_SCRYPT"] = "junk",
@@ -209,7 +210,7 @@ public sealed class HostileInputTests : IDisposable
 
         public WebServer()
         {
-            Url = LoopbackListener.ClosedPortUrl() + "/";
+            Url = LoopbackPorts.ClosedHttpUrl() + "/";
             _listener.Prefixes.Add(Url);
             _listener.Start();
             _ = ServeAsync();

@@ -1,3 +1,4 @@
+using HardhatNode = TcrToolkit.Testing.Hardhat.HardhatNode;
 using TcrToolkit.Configuration;
 using TcrToolkit.Deployment;
 using TcrToolkit.Ethereum;

@@ -114,7 +114,7 @@ public sealed class RegistryRulesTests
     {
         var tooMuch = RegistryRules.MaxDeposit + UInt256.One;
 
-        var check = RegistryRules.CanDeposit(Listing(ListingStage.Listed), Alice, tooMuch, new Funds(tooMuch, tooMuch));
+        var check = RegistryRules.CanDeposit(Listing(MailServerRegistry.Stage.Listed), Alice, tooMuch, new Funds(tooMuch, tooMuch));
 
         check.Blocker.Should().Be(Blocker.Request);
         check.Reason.Should().Contain("exceed what the registry can hold per entry");

@@ -48,7 +48,7 @@ internal sealed partial class NethereumGenerator
         code.Line("/// <summary>A deployment of other bytecode with the same constructor.</summary>");
         code.Line("/// <param name=\"byteCode\">The creation bytecode as hex.</param>");
         code.Line($"public {name}Base(string byteCode) : base(byteCode) {{ }}");
-        var properties = Properties(_source.Abi.Constructor?.Inputs ?? [], name + "Base", outputs: false, doc);
+        var properties = Properties(_source.Abi.Constructor?.Inputs ?? [], name + "Base", outputs: false, doc, message: true);
         if (properties.Count > 0)
         {
             code.Line();

@@ -61,7 +61,7 @@ internal sealed partial class NethereumGenerator
         }
 
         code.Open($"public class {type}Base : FunctionMessage");
-        EmitProperties(code, Properties(function.Inputs, type + "Base", outputs: false, doc));
+        EmitProperties(code, Properties(function.Inputs, type + "Base", outputs: false, doc, message: true));
         code.Close();
     }
 

@@ -67,7 +67,7 @@ internal sealed partial class NethereumGenerator
         var message = name + "Function";
         var variable = char.ToLowerInvariant(name[0]) + name[1..] + "Function";
         var doc = NatSpec.Find(_source, "methods", function.Signature);
-        var properties = Properties(function.Inputs, message + "Base", outputs: false, doc, [variable, "blockParameter", "cancellationToken"]);
+        var properties = Properties(function.Inputs, message + "Base", outputs: false, doc, message: true, [variable, "blockParameter", "cancellationToken"]);
         var signature = $"<c>{Xml(function.Signature)}</c>";
         var declared = string.Join(", ", properties.Select(p => $"{p.DotNetType} {p.Variable}"));
         if (function.IsReadOnly)

@@ -22,12 +22,14 @@ namespace TcrToolkit.CodeGen;
 /// </remarks>
 internal sealed partial class NethereumGenerator
 {
-    // Members of Nethereum's ContractMessageBase, ContractDeploymentMessage and object: a property of the same name
-    // would hide them.
-    private static readonly HashSet<string> MessageMembers =
+    // Members of object, and of Nethereum's ContractMessageBase and ContractDeploymentMessage: a property of the same
+    // name would hide them.
+    private static readonly string[] ObjectMembers = ["Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone"];
+
+    private static readonly string[] MessageMembers =
     [
-        "AmountToSend", "Gas", "GasPrice", "FromAddress", "Nonce", "MaxFeePerGas", "MaxPriorityFeePerGas", "TransactionType",
-        "AccessList", "AuthorisationList", "ByteCode", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone",
+        .. ObjectMembers, "AmountToSend", "Gas", "GasPrice", "FromAddress", "Nonce", "MaxFeePerGas", "MaxPriorityFeePerGas",
+        "TransactionType", "AccessList", "AuthorisationList", "ByteCode",
     ];
 
     private readonly ContractSource _source;
@@ -186,11 +188,12 @@ internal sealed partial class NethereumGenerator
 
     /// <summary>
     /// The properties of a DTO: PascalCase names from the parameters (<c>ParamValueN</c> / <c>ReturnValueN</c> for
-    /// unnamed ones, as Nethereum), never the class's own name or a member of Nethereum's message base classes.
+    /// unnamed ones, as Nethereum), never the class's own name or an inherited member (of Nethereum's message base
+    /// classes when <paramref name="message"/>).
     /// </summary>
-    private List<Property> Properties(IReadOnlyList<AbiParameter> parameters, string className, bool outputs, MemberDoc doc, IEnumerable<string>? reservedVariables = null)
+    private List<Property> Properties(IReadOnlyList<AbiParameter> parameters, string className, bool outputs, MemberDoc doc, bool message = false, IEnumerable<string>? reservedVariables = null)
     {
-        var taken = new HashSet<string>(MessageMembers, StringComparer.Ordinal) { className };
+        var taken = new HashSet<string>(message ? MessageMembers : ObjectMembers, StringComparer.Ordinal) { className };
         var takenVariables = new HashSet<string>(reservedVariables ?? [], StringComparer.Ordinal);
         var properties = new List<Property>();
         for (var i = 0; i < parameters.Count; i++)

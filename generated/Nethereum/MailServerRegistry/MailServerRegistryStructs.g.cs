@@ -109,7 +109,7 @@ public class ListingBase
 
     /// <summary><c>uint32 nonce</c>.</summary>
     [Parameter("uint32", "nonce", 9)]
-    public virtual uint NonceArg { get; set; }
+    public virtual uint Nonce { get; set; }
 }
 
 /// <summary>The tuple <c>TcrParameters.Registry</c>.</summary>

@@ -217,6 +217,31 @@ public sealed class NethereumGeneratorTests
         }
     }
 
+    /// <summary>
+    /// The kitchen-sink output is checked in under tests/TcrToolkit.Nethereum.Bindings.Tests/KitchenSink/, where it is
+    /// compiled against Nethereum and its encoding compared with the toolkit's codec. TCR_UPDATE_GOLDEN=1 rewrites it.
+    /// </summary>
+    [Fact]
+    public void Generate_KitchenSink_MatchesTheBindingsCheckedInForTheNethereumTests()
+    {
+        var directory = Repository.PathOf("tests", "TcrToolkit.Nethereum.Bindings.Tests", "KitchenSink");
+        var files = NethereumGenerator.Generate(KitchenSinkSource.Load(), "TcrToolkit.NethereumBindings.Tests");
+        if (Environment.GetEnvironmentVariable("TCR_UPDATE_GOLDEN") == "1")
+        {
+            foreach (var file in files)
+            {
+                System.IO.File.WriteAllText(Path.Combine(directory, Path.GetFileName(file.Path)), file.Content);
+            }
+        }
+
+        foreach (var file in files)
+        {
+            var golden = Path.Combine(directory, Path.GetFileName(file.Path));
+            System.IO.File.Exists(golden).Should().BeTrue($"{golden} is checked in; run the tests with TCR_UPDATE_GOLDEN=1 to write it");
+            file.Content.Should().Be(System.IO.File.ReadAllText(golden), $"{golden} must match a fresh generation; run with TCR_UPDATE_GOLDEN=1 after a deliberate change");
+        }
+    }
+
     [Fact]
     public void ProjectFiles_PutNethereumBindingsInTheirOwnProjectExcludedFromTheCore()
     {

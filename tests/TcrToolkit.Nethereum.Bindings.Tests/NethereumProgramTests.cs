@@ -1,5 +1,8 @@
 using System.Numerics;
+using Nethereum.Contracts;
 using TcrToolkit.Ethereum;
+using TcrToolkit.Generated.Nethereum.MailServerRegistry;
+using TcrToolkit.Generated.Nethereum.MailServerRegistry.ContractDefinition;
 using GeneratedRegistry = TcrToolkit.Generated.MailServerRegistry;
 
 namespace TcrToolkit.NethereumBindings.Tests;
@@ -86,5 +89,21 @@ public sealed class NethereumProgramTests(NethereumProgramFixture program)
         mirrored.Owner.Should().Be(Address.Parse(onChain.Owner));
         ((BigInteger)mirrored.Deposit!.Value).Should().Be(onChain.Deposit);
         ((byte)mirrored.Stage).Should().Be(onChain.Stage);
+    }
+
+    [Fact]
+    public async Task ErrorDtos_RevertOfAChallengeOnARemovedNode_DecodesAsTheToolkitsError()
+    {
+        var challenger = new MailServerRegistryService(program.Web3Of(program.Challenger), program.Registry.ContractAddress);
+        var call = () => challenger.ContractHandler.QueryAsync<ChallengeFunction, BigInteger>(new ChallengeFunction { NodeId = program.Removed.ToArray(), Evidence = [] });
+
+        var thrown = (await call.Should().ThrowAsync<SmartContractCustomErrorRevertException>()).Which;
+
+        var ours = GeneratedRegistry.DecodeError(Hex.Decode(thrown.ExceptionEncodedData));
+        ours.Should().NotBeNull("the toolkit knows the registry's errors");
+        var dtoType = program.Registry.GetAllErrorTypes().Should().ContainSingle(t => t.Name == ours!.GetType().Name).Subject;
+        thrown.IsCustomErrorFor(dtoType).Should().BeTrue();
+        AbiText.Values(thrown.DecodeError(dtoType)).Should().Equal(AbiText.Values(ours!));
+        AbiText.Values(ours!).Should().Contain(program.Removed.ToString(), "the error names the node");
     }
 }

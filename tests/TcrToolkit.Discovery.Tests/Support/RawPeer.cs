@@ -70,6 +70,7 @@ internal sealed class RawPeer : IDisposable
                 _writeKey ?? RandomNumberGenerator.GetBytes(16), MessageCodec.Encode(message), PacketCodec.DefaultProtocolId, out _);
         }
 
+        LastWritten = packet;
         WriteRaw(socket, packet);
     }
 
@@ -105,6 +106,25 @@ internal sealed class RawPeer : IDisposable
             return null;
         }
     }
+
+    /// <summary>Reads one datagram as received (no decoding); null on timeout.</summary>
+    public byte[]? ReadRaw(int socket, int timeoutMs = 3000)
+    {
+        var buffer = new byte[1500];
+        Sockets[socket].ReceiveTimeout = timeoutMs;
+        try
+        {
+            var n = Sockets[socket].Receive(buffer);
+            return buffer[..n];
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut || ex.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The last packet <see cref="Write"/> sent, for replays.</summary>
+    public byte[]? LastWritten { get; private set; }
 
     /// <summary>Request/response with the handshake done on demand, as v5test's reqresp.</summary>
     public object? RequestResponse(int socket, DiscoveryMessage message)

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Time.Testing;
+using TcrToolkit.Discovery.Tests.Support;
+
+namespace TcrToolkit.Discovery.Tests;
+
+/// <summary>The node's defences: no amplification before a handshake, per-IP and per-node budgets.</summary>
+public sealed class DefenceTests
+{
+    public static TheoryData<string> Requests => ["ping", "findnode", "talkreq"];
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task RequestWithoutSession_GetsOnlyAWhoAreYouNoLargerThanTheRequest(string kind)
+    {
+        await using var nodes = new TestNodes();
+        var node = await nodes.StartAsync();
+        using var peer = new RawPeer(node.LocalEnr, "127.0.0.1");
+        DiscoveryMessage request = kind switch
+        {
+            "ping" => new PingMessage([], 1),
+            "findnode" => new FindNodeMessage([], [0, 256, 255, 254]),
+            _ => new TalkRequestMessage([], "x"u8.ToArray(), []),
+        };
+
+        peer.Write(0, request);
+        var answer = peer.ReadRaw(0);
+        var second = peer.ReadRaw(0, 300);
+
+        answer.Should().NotBeNull();
+        answer!.Length.Should().BeLessThanOrEqualTo(peer.LastWritten!.Length);
+        using var masking = V4Crypto.CreateAes(peer.Id.AsSpan());
+        PacketCodec.TryDecode(answer, masking, PacketCodec.DefaultProtocolId, out var packet, out _).Should().BeTrue();
+        packet!.Flag.Should().Be(PacketFlag.WhoAreYou);
+        second.Should().BeNull();
+        node.Counters.RequestsServed.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task PacketsFromOneIp_BeyondTheBudget_AreDroppedUntilItRefills()
+    {
+        var time = new FakeTimeProvider();
+        await using var nodes = new TestNodes();
+        var node = await nodes.StartAsync(o => { o.TimeProvider = time; o.PacketsPerSecondPerIp = 5; });
+        using var peer = new RawPeer(node.LocalEnr, "127.0.0.1");
+
+        for (var i = 0; i < 12; i++)
+        {
+            peer.Write(0, new PingMessage(peer.NextRequestId(), 1));
+        }
+
+        (await Eventually.TrueAsync(() => node.Counters.PacketsReceived == 12)).Should().BeTrue();
+        var answers = DrainAnswers(peer);
+        time.Advance(TimeSpan.FromSeconds(1));
+        peer.Write(0, new PingMessage(peer.NextRequestId(), 1));
+        var afterRefill = peer.ReadRaw(0);
+
+        answers.Should().Be(5);
+        node.Counters.RateLimited.Should().Be(7);
+        afterRefill.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task RequestsFromOneNode_BeyondTheBudget_GetNoAnswerUntilItRefills()
+    {
+        var time = new FakeTimeProvider();
+        await using var nodes = new TestNodes();
+        var node = await nodes.StartAsync(o => { o.TimeProvider = time; o.RequestsPerSecondPerNode = 3; });
+        using var peer = new RawPeer(node.LocalEnr, "127.0.0.1");
+        peer.RequestResponse(0, new PingMessage(peer.NextRequestId(), 1)).Should().BeOfType<PongMessage>();
+
+        for (var i = 0; i < 5; i++)
+        {
+            peer.Write(0, new FindNodeMessage(peer.NextRequestId(), [0]));
+        }
+
+        (await Eventually.TrueAsync(() => node.Counters.RequestsServed + node.Counters.RateLimited == 6)).Should().BeTrue();
+        var answers = DrainAnswers(peer);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var afterRefill = peer.RequestResponse(0, new PingMessage(peer.NextRequestId(), 1));
+
+        answers.Should().Be(2);
+        node.Counters.RateLimited.Should().Be(3);
+        afterRefill.Should().BeOfType<PongMessage>();
+    }
+
+    private static int DrainAnswers(RawPeer peer)
+    {
+        var count = 0;
+        while (peer.ReadRaw(0, 300) is not null)
+        {
+            count++;
+        }
+
+        return count;
+    }
+}

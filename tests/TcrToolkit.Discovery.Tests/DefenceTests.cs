@@ -83,6 +83,32 @@ public sealed class DefenceTests
         afterRefill.Should().BeOfType<PongMessage>();
     }
 
+    [Fact]
+    public async Task NodesAnswer_LeavesOutARecordWhoseEndpointTheNodeHasNotSeen()
+    {
+        await using var nodes = new TestNodes();
+        var node = await nodes.StartAsync();
+        using var honest = new RawPeer(node.LocalEnr, "127.0.0.1");
+        using var misdirecting = new RawPeer(node.LocalEnr, "127.0.0.1");
+        using var elsewhere = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        misdirecting.Record = new EnrBuilder().SetIp(System.Net.IPAddress.Loopback)
+            .SetUdp(((System.Net.IPEndPoint)elsewhere.Client.LocalEndPoint!).Port).Build(misdirecting.Key);
+        honest.RequestResponse(0, new PingMessage(honest.NextRequestId(), 1)).Should().BeOfType<PongMessage>();
+        misdirecting.RequestResponse(0, new PingMessage(misdirecting.NextRequestId(), 1)).Should().BeOfType<PongMessage>();
+        using var asker = new RawPeer(node.LocalEnr, "127.0.0.1");
+        var distances = new[] { NodeDistance.Log(honest.Id, node.NodeId), NodeDistance.Log(misdirecting.Id, node.NodeId) }.Distinct().ToArray();
+
+        var first = asker.RequestResponse(0, new FindNodeMessage(asker.NextRequestId(), distances)).Should().BeOfType<NodesMessage>().Subject;
+        var records = first.Records.Select(r => Enr.Decode(r)).ToList();
+        for (var i = 1; i < first.Total; i++)
+        {
+            records.AddRange(asker.Read(0).Should().BeOfType<NodesMessage>().Subject.Records.Select(r => Enr.Decode(r)));
+        }
+
+        records.Select(r => r.NodeId).Should().Contain(honest.Id).And.NotContain(misdirecting.Id);
+        (await node.GetTableAsync()).Select(r => r.NodeId).Should().NotContain(misdirecting.Id);
+    }
+
     private static int DrainAnswers(RawPeer peer)
     {
         var count = 0;

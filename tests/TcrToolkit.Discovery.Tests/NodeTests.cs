@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
 using TcrToolkit.Discovery.Tests.Support;
 using TcrToolkit.Ethereum;
 
@@ -63,16 +64,23 @@ public sealed class NodeTests
     }
 
     [Fact]
-    public async Task PingAsync_SilentPeer_TimesOut()
+    public async Task PingAsync_SilentPeer_TimesOutAfterTheRequestTimeout()
     {
+        var time = new FakeTimeProvider();
         await using var nodes = new TestNodes();
-        var a = await nodes.StartAsync(o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
+        var a = await nodes.StartAsync(o => { o.TimeProvider = time; o.RequestTimeout = TimeSpan.FromSeconds(1); });
         using var silentKey = PrivateKey.Generate();
         using var socket = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var silent = new EnrBuilder().SetIp(IPAddress.Loopback).SetUdp(((IPEndPoint)socket.Client.LocalEndPoint!).Port).Build(silentKey);
 
-        var act = () => a.PingAsync(silent);
+        var ping = a.PingAsync(silent);
+        await socket.ReceiveAsync().WaitAsync(Eventually.DefaultDeadline); // the request (and its timer) has started
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        var earlyOutcome = await Task.WhenAny(ping, Task.Delay(200));
+        time.Advance(TimeSpan.FromMilliseconds(1));
 
+        earlyOutcome.Should().NotBe(ping, "the request must not fail before its timeout");
+        Func<Task> act = () => ping;
         await act.Should().ThrowAsync<DiscoveryTimeoutException>();
     }
 
@@ -134,14 +142,19 @@ public sealed class NodeTests
     public async Task ProtocolId_D5waku_DoesNotTalkToDiscv5()
     {
         await using var nodes = new TestNodes();
-        var waku = await nodes.StartAsync(o => { o.ProtocolId = "d5waku"; o.RequestTimeout = TimeSpan.FromMilliseconds(300); });
+        // Fake time: the d5waku handshake cannot time out on a loaded machine, and the failed ping times out on cue.
+        var time = new FakeTimeProvider();
+        var waku = await nodes.StartAsync(o => { o.ProtocolId = "d5waku"; o.TimeProvider = time; o.RequestTimeout = TimeSpan.FromSeconds(1); });
         var waku2 = await nodes.StartAsync(o => o.ProtocolId = "d5waku");
         var plain = await nodes.StartAsync();
 
         (await waku.PingAsync(waku2.LocalEnr)).EnrSeq.Should().Be(1);
-        var act = () => waku.PingAsync(plain.LocalEnr);
-        await act.Should().ThrowAsync<DiscoveryTimeoutException>();
+        var toPlain = waku.PingAsync(plain.LocalEnr);
         (await Eventually.TrueAsync(() => plain.Counters.Malformed > 0)).Should().BeTrue("the plain node should drop the d5waku packet as malformed");
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Func<Task> act = () => toPlain;
+        await act.Should().ThrowAsync<DiscoveryTimeoutException>();
         plain.Counters.WhoAreYouSent.Should().Be(0);
     }
 

@@ -24,6 +24,38 @@ public sealed class NodeTests
     }
 
     [Fact]
+    public async Task PingAsync_OverIpv6Loopback_HandshakesAndAdvertisesIp6AndUdp6()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync(ip: "::1");
+        var b = await nodes.StartAsync(ip: "::1");
+
+        var pong = await a.PingAsync(b.LocalEnr);
+
+        b.LocalEnr.UdpEndPoint.Should().Be(b.LocalEndPoint);
+        b.LocalEnr.Ip6.Should().Be(IPAddress.IPv6Loopback);
+        b.LocalEnr.Udp6.Should().Be(b.LocalEndPoint.Port);
+        pong.ObservedEndPoint.Should().Be(a.LocalEndPoint);
+    }
+
+    [Fact]
+    public async Task PongsFromEnoughPeers_ReportingAnotherEndpoint_UpdateTheRecordWithAHigherSequence()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync(o => { o.AdvertisedAddress = IPAddress.Parse("127.0.0.5"); o.EndpointVotes = 2; });
+        var b = await nodes.StartAsync();
+        var c = await nodes.StartAsync();
+        a.LocalEnr.Ip.Should().Be(IPAddress.Parse("127.0.0.5"));
+
+        await a.PingAsync(b.LocalEnr);
+        await a.PingAsync(c.LocalEnr);
+
+        a.LocalEnr.UdpEndPoint.Should().Be(a.LocalEndPoint);
+        a.LocalEnr.Sequence.Should().Be(2);
+        a.Counters.EndpointUpdates.Should().Be(1);
+    }
+
+    [Fact]
     public async Task ConcurrentRequests_BeforeAnySession_ShareOneHandshake()
     {
         await using var nodes = new TestNodes();
@@ -136,6 +168,34 @@ public sealed class NodeTests
         var seen = await Eventually.TrueAsync(async () => (await b.GetTableAsync()).FirstOrDefault(r => r.NodeId == a.NodeId)?.Sequence == 2);
         seen.Should().BeTrue();
         (await b.ResolveAsync(a.NodeId))!.Waku2.Should().Be(Waku2Capabilities.Relay | Waku2Capabilities.Store);
+    }
+
+    [Fact]
+    public async Task LivenessChecks_DropANodeThatStoppedAnsweringAndKeepALiveOne()
+    {
+        var time = new FakeTimeProvider();
+        await using var nodes = new TestNodes();
+        // Fake time: one liveness check per fake second, and a request times out after 30 fake seconds, which the loop
+        // below spreads over at least 3 s of real time, so a live peer on a loaded machine still answers in time.
+        var a = await nodes.StartAsync(o => { o.TimeProvider = time; o.LivenessCheckInterval = TimeSpan.FromSeconds(1); o.RequestTimeout = TimeSpan.FromSeconds(30); });
+        using var stoppedKey = PrivateKey.Generate();
+        await using var stopped = await Discv5Node.StartAsync(new Discv5Options { PrivateKey = stoppedKey, LivenessCheckInterval = Timeout.InfiniteTimeSpan, RefreshInterval = Timeout.InfiniteTimeSpan });
+        var live = await nodes.StartAsync();
+        await stopped.PingAsync(a.LocalEnr);
+        await live.PingAsync(a.LocalEnr);
+        (await a.GetTableAsync()).Select(r => r.NodeId).Should().Contain([stopped.NodeId, live.NodeId]);
+
+        await stopped.DisposeAsync();
+        var dropped = false;
+        for (var step = 0; step < 600 && !dropped; step++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(100);
+            dropped = !(await a.GetTableAsync()).Any(r => r.NodeId == stopped.NodeId);
+        }
+
+        dropped.Should().BeTrue("the stopped node should fail its liveness ping and leave the table");
+        (await a.GetTableAsync()).Select(r => r.NodeId).Should().Contain(live.NodeId);
     }
 
     [Fact]

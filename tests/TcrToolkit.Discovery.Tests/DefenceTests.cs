@@ -109,6 +109,49 @@ public sealed class DefenceTests
         (await node.GetTableAsync()).Select(r => r.NodeId).Should().NotContain(misdirecting.Id);
     }
 
+    [Fact]
+    public async Task FindNode_SixteenLargeRecords_AreSplitIntoNodesPacketsOfAtMost1280Bytes()
+    {
+        await using var nodes = new TestNodes();
+        var node = await nodes.StartAsync();
+        var bystanders = new List<RawPeer>();
+        try
+        {
+            for (var i = 0; i < 16; i++)
+            {
+                var bystander = new RawPeer(node.LocalEnr, "127.0.0.1");
+                var endpoint = (System.Net.IPEndPoint)bystander.Sockets[0].LocalEndPoint!;
+                bystander.Record = new EnrBuilder().SetIp(endpoint.Address).SetUdp(endpoint.Port).Set("pad", new byte[155]).Build(bystander.Key);
+                bystanders.Add(bystander);
+                bystander.RequestResponse(0, new PingMessage(bystander.NextRequestId(), 1)).Should().BeOfType<PongMessage>();
+            }
+
+            using var asker = new RawPeer(node.LocalEnr, "127.0.0.1");
+            var distances = bystanders.Select(b => NodeDistance.Log(b.Id, node.NodeId)).Distinct().ToArray();
+            var request = new FindNodeMessage(asker.NextRequestId(), distances);
+            asker.Write(0, request);
+            var challenge = asker.Read(0).Should().BeOfType<DecodedPacket>().Subject;
+            asker.Write(0, request, challenge);
+            var datagrams = new List<byte[]> { asker.ReadRaw(0)! };
+            var first = asker.Decode(datagrams[0]).Should().BeOfType<NodesMessage>().Subject;
+            for (var i = 1; i < first.Total; i++)
+            {
+                datagrams.Add(asker.ReadRaw(0)!);
+            }
+
+            var messages = datagrams.Select(d => asker.Decode(d).Should().BeOfType<NodesMessage>().Subject).ToList();
+            first.Total.Should().BeGreaterThan(1);
+            datagrams.Should().AllSatisfy(d => d.Length.Should().BeLessThanOrEqualTo(PacketCodec.MaxPacketSize));
+            messages.Should().AllSatisfy(m => m.Total.Should().Be(first.Total));
+            messages.SelectMany(m => m.Records).Select(r => Enr.Decode(r).NodeId).Where(id => id != asker.Id)
+                .Should().OnlyHaveUniqueItems().And.BeSubsetOf(bystanders.Select(b => b.Id)).And.HaveCountGreaterThanOrEqualTo(15);
+        }
+        finally
+        {
+            bystanders.ForEach(b => b.Dispose());
+        }
+    }
+
     private static int DrainAnswers(RawPeer peer)
     {
         var count = 0;

@@ -37,17 +37,18 @@ public static class MailServersServiceCollectionExtensions
         services.AddOptions<TrustedMailServersHostingOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrustedMailServersHostingOptions>, TrustedMailServersHostingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => new RegistryMirrorTrust(provider.GetRequiredService<RegistryMirror>()));
+        services.TryAddSingleton(provider => new RegistryMirrorTrust(provider.GetRequiredService<RegistryMirror>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IMailServerTrust>(provider => provider.GetRequiredService<RegistryMirrorTrust>());
         services.TryAddSingleton(provider => new TrustedMailServers(
             provider.GetRequiredService<IMailServerTrust>(),
             provider.GetRequiredService<IOptions<TrustedMailServersHostingOptions>>().Value.Pool,
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<MailServerClientIdentity>();
-        services.TryAddSingleton(provider => new MailServerConnections(new Libp2pHost(
+        services.TryAddSingleton(provider => new Libp2pHost(
             provider.GetRequiredService<MailServerClientIdentity>().Key,
             logger: provider.GetService<ILogger<Libp2pHost>>(),
-            timeProvider: provider.GetRequiredService<TimeProvider>())));
+            timeProvider: provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new MailServerConnections(provider.GetRequiredService<Libp2pHost>()));
         services.TryAddSingleton(provider => new MailServerClient(
             provider.GetRequiredService<TrustedMailServers>(),
             provider.GetRequiredService<MailServerConnections>(),

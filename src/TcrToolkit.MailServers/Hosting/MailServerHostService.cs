@@ -62,10 +62,11 @@ public sealed class MailServerHostService : IHostedService, IAsyncDisposable
     /// <inheritdoc/>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_stopping is not null)
+        if (Interlocked.Exchange(ref _stopping, null) is { } stopping)
         {
-            await _stopping.CancelAsync().ConfigureAwait(false);
+            await stopping.CancelAsync().ConfigureAwait(false);
             await _statusLoop!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            stopping.Dispose();
         }
 
         if (Interlocked.Exchange(ref _host, null) is { } host)
@@ -77,11 +78,7 @@ public sealed class MailServerHostService : IHostedService, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _stopping?.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
     private async Task LogStatusAsync(MailServerHost host, CancellationToken cancellationToken)
     {

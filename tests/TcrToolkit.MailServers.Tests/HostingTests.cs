@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -183,6 +184,32 @@ public sealed class HostingTests
 
         var failure = act.Should().Throw<OptionsValidationException>().Which;
         failure.Failures.Should().Contain(f => f.Contains("Bootnodes")).And.Contain(f => f.Contains("MaxServers"));
+    }
+
+    [Fact]
+    public void AddTrustedMailServers_FromConfigurationSection_BindsNestedOptions()
+    {
+        using var key = PrivateKey.Generate();
+        var record = new Discovery.EnrBuilder().SetIp(System.Net.IPAddress.Loopback).SetUdp(30303).Build(key).ToString();
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MailServers:Bootnodes:0"] = record,
+            ["MailServers:CachePath"] = "pool.db",
+            ["MailServers:ResolveInterval"] = "00:00:05",
+            ["MailServers:Pool:MaxServers"] = "8",
+            ["MailServers:Client:HistoryServers"] = "3",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddTrustedMailServers(configuration.GetSection("MailServers"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<TrustedMailServersHostingOptions>>().Value;
+
+        options.Bootnodes.Should().Equal(record);
+        options.CachePath.Should().Be("pool.db");
+        options.ResolveInterval.Should().Be(TimeSpan.FromSeconds(5));
+        options.Pool.MaxServers.Should().Be(8);
+        options.Client.HistoryServers.Should().Be(3);
     }
 
     [Fact]

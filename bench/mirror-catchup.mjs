@@ -8,7 +8,7 @@
 // Usage: node bench/mirror-catchup.mjs [--listings 10000] [--per-block 20] [--chunk 20] [--read-ahead 2] [--rounds 5] [--baseline <commit>] [--out bench/mirror-report.md]
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir, cpus } from "node:os";
+import { tmpdir, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { startNode, repoRoot } from "../scripts/lib/devnet.mjs";
 
@@ -28,6 +28,8 @@ const rounds = Number(option("rounds", "5"));
 const out = option("out", null);
 const baseline = option("baseline", null);
 const work = mkdtempSync(join(tmpdir(), "tcr-catchup-"));
+// The machine's load at the start and the end of the measurements: on shared cores it explains the wall times.
+const loadAtStart = loadavg()[0];
 // Tiered compilation off for the measured .NET processes: every method is fully optimised when first compiled, so the
 // second pass runs no JIT. With it on, that pass still ran instrumented tier-0 code and re-jitted it (about a tenth of
 // its CPU samples were in the JIT), which is start-up cost, not the steady state of a long-running mirror.
@@ -143,7 +145,7 @@ try {
     `Mirror vs ethers end to end: ${(m.ethers.seconds / m.mirror.seconds).toFixed(1)}×. Client CPU per event: RegistryEvents ${((m.stream.cpuSeconds / m.events) * 1e6).toFixed(1)} µs, RegistryMirror ${((m.mirror.cpuSeconds / m.events) * 1e6).toFixed(1)} µs, against ${((m.bareChecked.seconds / m.events) * 1e6).toFixed(1)} µs of the node's wall time per event for its whole share (on one core, of the two the client shares with it).`,
   ];
   const report = [
-    `One run on ${cpus()[0].model.trim()} (${cpus().length} cores, shared with the node): a local Hardhat node, ${n(listings)} listings, each with Applied, Listed and three Deposited events, ${n(perBlock)} listings (${n(perBlock * 5)} events) per block. Then a second pass of the same events over the same listings, which doubles the events and keeps the state the same size. Every side makes the same eth_getLogs calls: ${chunk} blocks each (${n(chunk * perBlock * 5)} events), the registry's address (every log of the registry; the client decodes each with the generated bindings).`,
+    `One run on ${cpus()[0].model.trim()} (${cpus().length} cores, shared with the node; one-minute load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end of the run): a local Hardhat node, ${n(listings)} listings, each with Applied, Listed and three Deposited events, ${n(perBlock)} listings (${n(perBlock * 5)} events) per block. Then a second pass of the same events over the same listings, which doubles the events and keeps the state the same size. Every side makes the same eth_getLogs calls: ${chunk} blocks each (${n(chunk * perBlock * 5)} events), the registry's address (every log of the registry; the client decodes each with the generated bindings).`,
     "",
     `Method: each side runs in its own process, catches up twice and reports the second pass, and its peak working set. The .NET sides take turns for ${rounds} rounds (one process each per round) and the table gives their medians, because the machine's two cores are shared with the node and with other work. The .NET processes run with tiered compilation off (DOTNET_TieredCompilation=0), so that the second pass runs fully optimised code and no JIT; with it on, that pass still spent about a tenth of its CPU in the JIT. The client reads ${readAhead} ranges ahead during catch-up (RegistryEventsOptions.ReadAhead = ${readAhead}, so up to ${readAhead} eth_getLogs calls in flight) and parses each answer as it streams in; the first bare row makes the same calls with the same number in flight and reads every byte of the answers into a reused buffer, so "over bare calls" is our cost beyond the node's at the same concurrency. The one-call-at-a-time row shows what the node costs without overlap. "Client CPU" is the measured pass's CPU time in the client process (all threads), the node's excluded: it is what our side costs, and it moves far less with the machine's load than the wall time does. The stream and the mirror also read, in one batch per range, the hashes of the range's last block, of the block before it and of the blocks with events within the reorganisation window (256 blocks) of the head, and keep the events of that window for retractions; the first bare row does neither, and the third makes those same batches too, which is the node's whole share of our catch-up. ethers v6 reads its calls one at a time (getLogs, then parseLog into a Map), as a script would. The mirror starts from a file it wrote itself: at the emitter's deployment, before any event, a mirror cold-starts on it (an empty enumeration) and saves its state with the chain identity (genesis and code hash); each measured run copies that file, checks its identity against the node and catches up from its checkpoint, and is timed until it has confirmed the head and trusts.${baseline ? ` The "before" rows are the same harness built from ${baselineLabel}, the commit before the registry-model refactor (events decoded with its own ABI copy, no chain identity; its mirror starts from a file with a hand-written checkpoint, which it accepted), run in the same rounds on the same chain.` : ""}`,
     "",
@@ -152,7 +154,7 @@ try {
     ...table(two),
   ].join("\n");
   console.log(report);
-  if (out) writeFileSync(join(repoRoot, out), `# Registry mirror catch-up\n\n\`node bench/mirror-catchup.mjs --out ${out}\`\n\n${report}\n`);
+  if (out) writeFileSync(join(repoRoot, out), `# Registry mirror catch-up\n\n\`node bench/mirror-catchup.mjs${baseline ? ` --baseline ${baseline}` : ""} --out ${out}\`\n\n${report}\n`);
 } finally {
   await node.stop();
 }

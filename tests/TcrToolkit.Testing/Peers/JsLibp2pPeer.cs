@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TcrToolkit.Libp2p;
 using TcrToolkit.Testing.Node;
 
 namespace TcrToolkit.Testing.Peers;
@@ -9,7 +8,8 @@ namespace TcrToolkit.Testing.Peers;
 /// <summary>
 /// A js-libp2p 2.8 node (<c>tests/peers/libp2p/peer.mjs</c> under the repository's Node 22) listening on 127.0.0.1,
 /// driven by JSON-line commands on its stdin and answering on its stdout; stopped on dispose. The one driver of that
-/// peer, for the interop tests and the libp2p benchmark.
+/// peer, for the interop tests and the libp2p benchmark. It names the peer's id and address as text, so that the kit
+/// needs no project above <c>TcrToolkit.Ethereum</c>; parse them with <c>PeerId.Parse</c> and <c>Multiaddr.Parse</c>.
 /// </summary>
 public sealed class JsLibp2pPeer : IAsyncDisposable
 {
@@ -23,11 +23,11 @@ public sealed class JsLibp2pPeer : IAsyncDisposable
 
     private JsLibp2pPeer(NodeScript script) => _script = script;
 
-    /// <summary>The peer's id, from its first line.</summary>
-    public PeerId PeerId { get; private set; } = null!;
+    /// <summary>The peer's id (base58), from its first line.</summary>
+    public string PeerId { get; private set; } = "";
 
-    /// <summary>The first address it listens on.</summary>
-    public Multiaddr Address { get; private set; } = null!;
+    /// <summary>The first address it listens on (a multiaddr with its <c>/p2p/</c> part).</summary>
+    public string Address { get; private set; } = "";
 
     /// <summary>Starts the peer and waits for the line that names its id and addresses.</summary>
     /// <param name="transport"><c>tcp</c> or <c>ws</c>.</param>
@@ -68,8 +68,8 @@ public sealed class JsLibp2pPeer : IAsyncDisposable
                 throw new TimeoutException($"js-libp2p did not name its peer id within 30 s.\n{peer.Stderr()}", ex);
             }
 
-            peer.PeerId = PeerId.Parse(hello["peerId"]!.GetValue<string>());
-            peer.Address = Multiaddr.Parse(hello["addrs"]![0]!.GetValue<string>());
+            peer.PeerId = hello["peerId"]!.GetValue<string>();
+            peer.Address = hello["addrs"]![0]!.GetValue<string>();
             peer._reading = Task.Run(peer.ReadAnswersAsync, CancellationToken.None);
             return peer;
         }

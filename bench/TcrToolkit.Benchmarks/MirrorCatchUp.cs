@@ -11,7 +11,8 @@ namespace TcrToolkit.Benchmarks;
 /// <summary>
 /// The mirror catch-up measurement driven by <c>bench/mirror-catchup.mjs</c>, one step per process so that each peak
 /// working set is its own: <c>setup</c> deploys <c>RegistryEventEmitter</c> (or reuses one) and emits one pass of
-/// events, <c>bare</c> times the <c>eth_getLogs</c> calls alone (bytes read, nothing parsed), <c>stream</c> times a
+/// events; when it deploys, it first lets a <see cref="RegistryMirror"/> cold-start on the new emitter and saves that
+/// file, the starting state every <c>mirror</c> run copies. <c>bare</c> times the <c>eth_getLogs</c> calls alone (bytes read, nothing parsed), <c>stream</c> times a
 /// <see cref="RegistryEvents"/> stream and <c>mirror</c> a <see cref="RegistryMirror"/> until it has confirmed the
 /// head. Each prints one JSON object. Every side runs its pass twice in its process and reports the second, so that
 /// start-up and JIT time do not count (the ethers side does the same).
@@ -20,17 +21,18 @@ internal static class MirrorCatchUp
 {
     private const string Account0Key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
-    // setup <url> <listings> <listingsPerBlock> [emitter]
+    // setup <url> <listings> <listingsPerBlock> <mirrorFile> [emitter]
     // bare <url> <registry> <from> <to> <chunkBlocks> <callsInFlight> [checked]
-    // stream|mirror <url> <registry> <from> <to> <chunkBlocks> <readAhead>
+    // stream <url> <registry> <from> <to> <chunkBlocks> <readAhead>
+    // mirror <url> <registry> <from> <to> <chunkBlocks> <readAhead> <mirrorFile>
     public static async Task<int> RunAsync(string[] args)
     {
         var endpoint = new Uri(args[1]);
         object result = args[0] switch
         {
-            "setup" => await SetupAsync(endpoint, Int(args[2]), Int(args[3]), args.Length > 4 ? Address.Parse(args[4]) : null),
+            "setup" => await SetupAsync(endpoint, Int(args[2]), Int(args[3]), args[4], args.Length > 5 ? Address.Parse(args[5]) : null),
             "bare" => await BareAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6]), args is [.., "checked"]),
-            "mirror" => await MirrorAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6])),
+            "mirror" => await MirrorAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6]), args[7]),
             "stream" => await StreamAsync(endpoint, Address.Parse(args[2]), (ulong)Int(args[3]), (ulong)Int(args[4]), (ulong)Int(args[5]), Int(args[6])),
             _ => throw new ArgumentException($"Unknown step '{args[0]}'; expected setup, bare, stream or mirror."),
         };
@@ -43,8 +45,12 @@ internal static class MirrorCatchUp
 
     private static int Int(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>One pass: <c>Applied</c>, <c>Listed</c> and three <c>Deposited</c> per node id, <paramref name="perBlock"/> node ids per block.</summary>
-    private static async Task<object> SetupAsync(Uri endpoint, int listings, int perBlock, Address? existing)
+    /// <summary>
+    /// One pass: <c>Applied</c>, <c>Listed</c> and three <c>Deposited</c> per node id, <paramref name="perBlock"/> node
+    /// ids per block. A new emitter gets a mirror file at <paramref name="mirrorFile"/>, cold-started at its deployment
+    /// block, before any event.
+    /// </summary>
+    private static async Task<object> SetupAsync(Uri endpoint, int listings, int perBlock, string mirrorFile, Address? existing)
     {
         await using var client = RpcClient.CreateHttp(endpoint);
         using var key = PrivateKey.ParseHex(Account0Key);
@@ -64,6 +70,7 @@ internal static class MirrorCatchUp
             var deployed = await sender.SendAndWaitAsync(new TransactionRequest { Data = Hex.Decode(json.RootElement.GetProperty("bytecode").GetString()!) });
             emitter = deployed.ContractAddress!.Value;
             fromBlock = deployed.BlockNumber;
+            await PrepareMirrorAsync(client, emitter, fromBlock, mirrorFile);
         }
 
         var emit = abi.GetFunction("emitBatch");
@@ -214,12 +221,17 @@ internal static class MirrorCatchUp
         return (watch.Elapsed.TotalSeconds, events);
     }
 
-    private static async Task<object> MirrorAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
+    private static async Task<object> MirrorAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead, string prepared)
     {
-        await MirrorOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
+        await MirrorOnceAsync(endpoint, registry, toBlock, chunk, readAhead, prepared);
         var (pause, allocated, collections) = (GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var (seconds, trusted, coldStarts) = await MirrorOnceAsync(endpoint, registry, fromBlock, toBlock, chunk, readAhead);
+        var (seconds, trusted, coldStarts) = await MirrorOnceAsync(endpoint, registry, toBlock, chunk, readAhead, prepared);
+        if (coldStarts != 0)
+        {
+            throw new InvalidOperationException($"The mirror discarded the prepared file {prepared} and cold-started; it was to catch up from block {fromBlock - 1}.");
+        }
+
         return new
         {
             seconds, trusted, coldStarts, cpuSeconds = CpuSince(cpu), gcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds,
@@ -228,35 +240,47 @@ internal static class MirrorCatchUp
         };
     }
 
-    private static async Task<(double Seconds, int Trusted, int ColdStarts)> MirrorOnceAsync(Uri endpoint, Address registry, ulong fromBlock, ulong toBlock, ulong chunk, int readAhead)
+    private static RegistryMirrorOptions MirrorOptions(Address registry, string path, ulong chunk, int readAhead) => new()
+    {
+        Registry = registry,
+        DatabasePath = path,
+        ConfirmationDepth = 0,
+        Stream = new RegistryEventsOptions { PollInterval = TimeSpan.FromMilliseconds(5), InitialChunkSize = chunk, MaxChunkSize = chunk, ReadAhead = readAhead },
+    };
+
+    /// <summary>
+    /// The mirror's own file of the emitter at its deployment block (the chain's head now): a cold start from the
+    /// emitter's empty enumeration, saved with the chain identity (genesis and code hash) a mirror checks on opening.
+    /// </summary>
+    private static async Task PrepareMirrorAsync(RpcClient client, Address registry, ulong deployedAt, string path)
+    {
+        File.Delete(path);
+        await using var mirror = RegistryMirror.Open(client, MirrorOptions(registry, path, 20, 1));
+        using var stop = new CancellationTokenSource();
+        var run = mirror.RunAsync(stop.Token);
+        await mirror.WaitForCheckpointAsync(deployedAt, TimeSpan.FromSeconds(1)).WaitAsync(TimeSpan.FromMinutes(1));
+        await stop.CancelAsync();
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (mirror.ColdStarts != 1 || mirror.Checkpoint?.BlockNumber != deployedAt)
+        {
+            throw new InvalidOperationException($"The mirror of {registry} was to cold-start once at block {deployedAt}: {mirror.ColdStarts} cold starts, checkpoint {mirror.Checkpoint}.");
+        }
+    }
+
+    /// <summary>
+    /// A copy of the prepared file, opened and run until it has confirmed <paramref name="toBlock"/> and trusts: the
+    /// mirror checks the file's chain identity against the node, then catches up from its checkpoint.
+    /// </summary>
+    private static async Task<(double Seconds, int Trusted, int ColdStarts)> MirrorOnceAsync(Uri endpoint, Address registry, ulong toBlock, ulong chunk, int readAhead, string prepared)
     {
         var directory = Directory.CreateTempSubdirectory("tcr-catchup-").FullName;
         try
         {
             await using var client = RpcClient.CreateHttp(endpoint);
             var path = Path.Combine(directory, "mirror.db");
-            var options = new RegistryMirrorOptions
-            {
-                Registry = registry,
-                DatabasePath = path,
-                ConfirmationDepth = 0,
-                Stream = new RegistryEventsOptions { PollInterval = TimeSpan.FromMilliseconds(5), InitialChunkSize = chunk, MaxChunkSize = chunk, ReadAhead = readAhead },
-            };
-            // A mirror last saved before the events: it catches up from its checkpoint rather than from the enumeration.
-            await RegistryMirror.Open(client, options).DisposeAsync();
-            var start = await RegistryEvents.GetCheckpointAsync(client, fromBlock - 1);
-            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
-            {
-                connection.Open();
-                using var insert = connection.CreateCommand();
-                insert.CommandText = "INSERT INTO mirror_checkpoint (id, number, hash) VALUES (1, $number, $hash)";
-                insert.Parameters.AddWithValue("$number", (long)start.BlockNumber);
-                insert.Parameters.AddWithValue("$hash", start.BlockHash.ToArray());
-                insert.ExecuteNonQuery();
-            }
-
+            File.Copy(prepared, path);
             var watch = Stopwatch.StartNew();
-            await using var mirror = RegistryMirror.Open(client, options);
+            await using var mirror = RegistryMirror.Open(client, MirrorOptions(registry, path, chunk, readAhead));
             using var stop = new CancellationTokenSource();
             var run = mirror.RunAsync(stop.Token);
             await mirror.WaitForCheckpointAsync(toBlock, TimeSpan.FromSeconds(1));

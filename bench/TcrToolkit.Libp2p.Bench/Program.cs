@@ -9,6 +9,8 @@ using System.Text.Json.Nodes;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Libp2p;
 using TcrToolkit.Libp2p.Bench;
+using TcrToolkit.Testing;
+using TcrToolkit.Testing.Peers;
 
 const string Sink = "/test/sink/1.0.0";
 const string Echo = "/test/echo/1.0.0";
@@ -16,7 +18,7 @@ var throughputBytes = 256L << 20;
 var streamsToOpen = 3000;
 var streamConcurrency = 16;
 var heldStreams = 2000;
-var root = JsPeer.FindRepositoryRoot();
+var root = Repository.Root;
 var report = new StringBuilder();
 var jsHoldFailures = new List<string>();
 var inv = CultureInfo.InvariantCulture;
@@ -154,16 +156,16 @@ async Task<(int Held, double Seconds)> OursHeldStreamsAsync(StreamMuxer muxer)
 
 async Task<(double Throughput, double StreamsPerSecond, int Held, double HeldSeconds)> JsAsync(string muxer)
 {
-    await using var server = await JsPeer.StartAsync(root, "tcp", muxer);
-    await using var client = await JsPeer.StartAsync(root, "tcp", muxer);
-    var address = server.Address.ToString();
+    await using var server = await JsLibp2pPeer.StartAsync("tcp", muxer);
+    await using var client = await JsLibp2pPeer.StartAsync("tcp", muxer);
+    var address = server.Address;
     // js-libp2p's mplex has been seen to fail a bulk transfer under load ("Attempt to access memory outside buffer
     // bounds"); a failed try is reported and tried once more on a fresh connection pair.
     var mibps = double.NaN;
     for (var attempt = 0; attempt < 2 && double.IsNaN(mibps); attempt++)
     {
-        await using var sinkServer = await JsPeer.StartAsync(root, "tcp", muxer);
-        var throughput = await client.TryAskAsync(new JsonObject { ["cmd"] = "throughput", ["addr"] = sinkServer.Address.ToString(), ["bytes"] = throughputBytes }, TimeSpan.FromMinutes(5));
+        await using var sinkServer = await JsLibp2pPeer.StartAsync("tcp", muxer);
+        var throughput = await client.TryAskAsync(new JsonObject { ["cmd"] = "throughput", ["addr"] = sinkServer.Address, ["bytes"] = throughputBytes }, TimeSpan.FromMinutes(5));
         if (throughput["ok"]!.GetValue<bool>() && throughput["total"]!.GetValue<long>() == throughputBytes)
         {
             mibps = throughputBytes / (1024.0 * 1024.0) / (throughput["ms"]!.GetValue<double>() / 1000);
@@ -179,9 +181,9 @@ async Task<(double Throughput, double StreamsPerSecond, int Held, double HeldSec
     // js-libp2p may time out negotiating thousands of streams at once on one core: step down until a count holds.
     for (var count = heldStreams; count >= 125; count /= 2)
     {
-        await using var holdServer = await JsPeer.StartAsync(root, "tcp", muxer);
-        await using var holdClient = await JsPeer.StartAsync(root, "tcp", muxer);
-        var held = await holdClient.TryAskAsync(new JsonObject { ["cmd"] = "hold", ["addr"] = holdServer.Address.ToString(), ["count"] = count }, TimeSpan.FromMinutes(5));
+        await using var holdServer = await JsLibp2pPeer.StartAsync("tcp", muxer);
+        await using var holdClient = await JsLibp2pPeer.StartAsync("tcp", muxer);
+        var held = await holdClient.TryAskAsync(new JsonObject { ["cmd"] = "hold", ["addr"] = holdServer.Address, ["count"] = count }, TimeSpan.FromMinutes(5));
         if (held["ok"]!.GetValue<bool>())
         {
             return (mibps, perSecond, held["open"]!.GetValue<int>(), held["ms"]!.GetValue<double>() / 1000);

@@ -61,6 +61,23 @@ static async Task<SqliteMessageStore> PopulateAsync(string path, int count)
     return store;
 }
 
+// One page of a bare query, every column read as the store reads it; returns the rows read.
+static int ReadPage(SqliteCommand query)
+{
+    var rows = 0;
+    using var reader = query.ExecuteReader();
+    while (reader.Read())
+    {
+        _ = reader.GetInt64(0);
+        _ = (byte[])reader.GetValue(1);
+        _ = reader.GetString(2);
+        _ = (byte[])reader.GetValue(3);
+        rows++;
+    }
+
+    return rows;
+}
+
 static double Median(List<double> values)
 {
     values.Sort();
@@ -116,36 +133,14 @@ static double Median(List<double> values)
         timer.Restart();
         tsParameter.Value = cursor.Timestamp;
         hashParameter.Value = cursor.Hash;
-        var read = 0;
-        using (var reader = bareRead.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                _ = reader.GetInt64(0);
-                _ = (byte[])reader.GetValue(1);
-                _ = reader.GetString(2);
-                _ = (byte[])reader.GetValue(3);
-                read++;
-            }
-        }
+        var read = ReadPage(bareRead);
 
         var bareTime = timer.Elapsed.TotalMicroseconds;
 
         timer.Restart();
         topicTs.Value = cursor.Timestamp;
         topicHash.Value = cursor.Hash;
-        var topicRead = 0;
-        using (var reader = bareTopicRead.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                _ = reader.GetInt64(0);
-                _ = (byte[])reader.GetValue(1);
-                _ = reader.GetString(2);
-                _ = (byte[])reader.GetValue(3);
-                topicRead++;
-            }
-        }
+        var topicRead = ReadPage(bareTopicRead);
 
         var bareTopicTime = timer.Elapsed.TotalMicroseconds;
         if (round >= 100)

@@ -7,7 +7,7 @@ namespace TcrToolkit.Libp2p.Tests;
 /// <summary>Replays the committed libFuzzer corpus (tests/TcrToolkit.Libp2p.Fuzz/corpus) and random mutations of it through the fuzz targets.</summary>
 public sealed class FuzzCorpusTests
 {
-    private static readonly string Corpus = Path.Combine(JsLibp2pPeer.FindRepositoryRoot(), "tests", "TcrToolkit.Libp2p.Fuzz", "corpus");
+    private static readonly string Corpus = Path.Combine(Repository.Root, "tests", "TcrToolkit.Libp2p.Fuzz", "corpus");
 
     public static TheoryData<string> Targets => [.. FuzzTargets.All.Keys];
 

@@ -252,17 +252,23 @@ internal abstract class MuxerBase : IAsyncDisposable
 }
 
 /// <summary>
-/// Buffered reads from the secured stream for frame decoders: headers come out of a 64 KiB buffer, payloads into
-/// arrays of their exact size.
+/// Buffered reads for frame decoders (the muxers' frames on the secured stream, Noise's frames on the transport):
+/// headers, and frames that fit, come out of one buffer (64 KiB unless given), payloads into arrays of their exact size.
 /// </summary>
 internal sealed class FrameReader
 {
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[64 * 1024];
+    private readonly byte[] _buffer;
+    private readonly string _frameName;
     private int _start;
     private int _end;
 
-    public FrameReader(Stream stream) => _stream = stream;
+    public FrameReader(Stream stream, int bufferSize = 64 * 1024, string frameName = "frame")
+    {
+        _stream = stream;
+        _buffer = new byte[bufferSize];
+        _frameName = frameName;
+    }
 
     public ReadOnlySpan<byte> Available => _buffer.AsSpan(_start, _end - _start);
 
@@ -293,7 +299,7 @@ internal sealed class FrameReader
                     return false;
                 }
 
-                throw new Libp2pProtocolException("The connection ended inside a frame.");
+                throw new Libp2pProtocolException($"The connection ended inside a {_frameName}.");
             }
 
             _end += read;
@@ -317,7 +323,7 @@ internal sealed class FrameReader
             }
             catch (EndOfStreamException ex)
             {
-                throw new Libp2pProtocolException("The connection ended inside a frame payload.", ex);
+                throw new Libp2pProtocolException($"The connection ended inside a {_frameName} payload.", ex);
             }
         }
 

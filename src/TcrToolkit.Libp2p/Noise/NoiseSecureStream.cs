@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using TcrToolkit.Libp2p.Muxing;
 
 namespace TcrToolkit.Libp2p.Noise;
 
@@ -15,9 +16,7 @@ internal sealed class NoiseSecureStream : Stream
     private readonly NoiseCipher _send;
     private readonly NoiseCipher _receive;
     private readonly byte[] _sendBuffer = new byte[2 + NoiseHandshake.MaxMessageSize];
-    private readonly byte[] _receiveBuffer = new byte[4 * (2 + NoiseHandshake.MaxMessageSize)];
-    private int _receiveStart;
-    private int _receiveEnd;
+    private readonly FrameReader _frames;
     private readonly byte[] _plaintext = new byte[MaxPlaintext];
     private int _plaintextOffset;
     private int _plaintextLength;
@@ -28,6 +27,7 @@ internal sealed class NoiseSecureStream : Stream
         _inner = inner;
         _send = send;
         _receive = receive;
+        _frames = new FrameReader(inner, 4 * (2 + NoiseHandshake.MaxMessageSize), "Noise frame");
     }
 
     public override bool CanRead => true;
@@ -54,24 +54,25 @@ internal sealed class NoiseSecureStream : Stream
         if (_plaintextLength == 0)
         {
             // Socket reads fill a 256 KiB buffer, so one receive call usually brings several whole frames.
-            if (!await FillAsync(2, cancellationToken).ConfigureAwait(false))
+            if (!await _frames.EnsureAsync(2, cancellationToken).ConfigureAwait(false))
             {
                 return 0;
             }
 
-            int length = BinaryPrimitives.ReadUInt16BigEndian(_receiveBuffer.AsSpan(_receiveStart));
+            int length = BinaryPrimitives.ReadUInt16BigEndian(_frames.Available);
             if (length < NoiseCipher.TagSize)
             {
                 throw new Libp2pProtocolException($"A Noise frame of {length} bytes is shorter than its tag.");
             }
 
-            if (!await FillAsync(2 + length, cancellationToken).ConfigureAwait(false))
+            if (!await _frames.EnsureAsync(2 + length, cancellationToken).ConfigureAwait(false))
             {
                 throw new Libp2pProtocolException("The connection ended inside a Noise frame.");
             }
 
-            var frame = _receiveBuffer.AsSpan(_receiveStart + 2, length);
-            _receiveStart += 2 + length;
+            // The frame stays in the reader's buffer until the next read fills it again.
+            var frame = _frames.Available.Slice(2, length);
+            _frames.Consume(2 + length);
             var plaintextLength = length - NoiseCipher.TagSize;
             var direct = buffer.Length >= plaintextLength;
             var target = direct ? buffer.Span : _plaintext;
@@ -94,40 +95,6 @@ internal sealed class NoiseSecureStream : Stream
         _plaintextOffset += count;
         _plaintextLength -= count;
         return count;
-    }
-
-    /// <summary>Reads from the transport until <paramref name="count"/> bytes are buffered; false on a clean end before any.</summary>
-    private async ValueTask<bool> FillAsync(int count, CancellationToken cancellationToken)
-    {
-        if (_receiveEnd - _receiveStart >= count)
-        {
-            return true;
-        }
-
-        if (_receiveStart > 0)
-        {
-            Buffer.BlockCopy(_receiveBuffer, _receiveStart, _receiveBuffer, 0, _receiveEnd - _receiveStart);
-            _receiveEnd -= _receiveStart;
-            _receiveStart = 0;
-        }
-
-        while (_receiveEnd < count)
-        {
-            var read = await _inner.ReadAsync(_receiveBuffer.AsMemory(_receiveEnd), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                if (_receiveEnd == 0)
-                {
-                    return false;
-                }
-
-                throw new Libp2pProtocolException("The connection ended inside a Noise frame.");
-            }
-
-            _receiveEnd += read;
-        }
-
-        return true;
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)

@@ -158,40 +158,29 @@ public sealed record DeploymentConfig(
         {
             var root = Object(document.RootElement, "(root)");
             Known(root, "", "$schema", "token", "registry", "governance");
-            var registry = InitialRegistryParameters.Default;
-            if (root.TryGetProperty("registry", out var r))
-            {
-                var o = Object(r, "registry");
-                Known(o, "registry.", InitialRegistryParameters.Default.Entries().Select(e => e.Key).ToArray());
-                var d = InitialRegistryParameters.Default;
-                registry = new InitialRegistryParameters(
-                    Amount(o, "registry", "minDeposit", d.MinDeposit),
-                    Integer(o, "registry", "applyStageLength", d.ApplyStageLength),
-                    Integer(o, "registry", "commitStageLength", d.CommitStageLength),
-                    Integer(o, "registry", "revealStageLength", d.RevealStageLength),
-                    Integer(o, "registry", "dispensationPct", d.DispensationPct),
-                    Integer(o, "registry", "voteQuorum", d.VoteQuorum),
-                    Integer(o, "registry", "passThreshold", d.PassThreshold),
-                    Integer(o, "registry", "exitDelay", d.ExitDelay),
-                    Integer(o, "registry", "exitWindow", d.ExitWindow));
-            }
-
-            var governance = InitialGovernanceParameters.Default;
-            if (root.TryGetProperty("governance", out var g))
-            {
-                var o = Object(g, "governance");
-                Known(o, "governance.", InitialGovernanceParameters.Default.Entries().Select(e => e.Key).ToArray());
-                var d = InitialGovernanceParameters.Default;
-                governance = new InitialGovernanceParameters(
-                    Amount(o, "governance", "minDeposit", d.MinDeposit),
-                    Integer(o, "governance", "applyStageLength", d.ApplyStageLength),
-                    Integer(o, "governance", "commitStageLength", d.CommitStageLength),
-                    Integer(o, "governance", "revealStageLength", d.RevealStageLength),
-                    Integer(o, "governance", "processWindow", d.ProcessWindow),
-                    Integer(o, "governance", "dispensationPct", d.DispensationPct),
-                    Integer(o, "governance", "voteQuorum", d.VoteQuorum),
-                    Integer(o, "governance", "passThreshold", d.PassThreshold));
-            }
+            var registry = Section(root, "registry", InitialRegistryParameters.Default.Entries()) is { } r
+                ? new InitialRegistryParameters(
+                    r.Amount("minDeposit"),
+                    r.Integer("applyStageLength"),
+                    r.Integer("commitStageLength"),
+                    r.Integer("revealStageLength"),
+                    r.Integer("dispensationPct"),
+                    r.Integer("voteQuorum"),
+                    r.Integer("passThreshold"),
+                    r.Integer("exitDelay"),
+                    r.Integer("exitWindow"))
+                : InitialRegistryParameters.Default;
+            var governance = Section(root, "governance", InitialGovernanceParameters.Default.Entries()) is { } g
+                ? new InitialGovernanceParameters(
+                    g.Amount("minDeposit"),
+                    g.Integer("applyStageLength"),
+                    g.Integer("commitStageLength"),
+                    g.Integer("revealStageLength"),
+                    g.Integer("processWindow"),
+                    g.Integer("dispensationPct"),
+                    g.Integer("voteQuorum"),
+                    g.Integer("passThreshold"))
+                : InitialGovernanceParameters.Default;
 
             var token = TokenSettings.Default;
             Address? existing = null;
@@ -276,6 +265,23 @@ public sealed record DeploymentConfig(
         }
     }
 
+    /// <summary>
+    /// The parameter section <paramref name="name"/> of the file, checked to hold only the keys of
+    /// <paramref name="defaults"/>, or <c>null</c> when the file has none; a key it leaves out keeps its default.
+    /// </summary>
+    private static ParameterSection? Section(JsonElement root, string name, IEnumerable<(string Key, ParameterInfo Info, UInt256 Value)> defaults)
+    {
+        if (!root.TryGetProperty(name, out var element))
+        {
+            return null;
+        }
+
+        var o = Object(element, name);
+        var entries = defaults.ToArray();
+        Known(o, name + ".", entries.Select(e => e.Key).ToArray());
+        return new ParameterSection(o, name, entries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal));
+    }
+
     private static JsonElement Object(JsonElement element, string field) =>
         element.ValueKind == JsonValueKind.Object
             ? element
@@ -339,4 +345,12 @@ public sealed record DeploymentConfig(
         value.ValueKind == JsonValueKind.String && Address.TryParse(value.GetString(), null, out var address)
             ? address
             : throw new DeploymentConfigException(field, $"{field} is {value.GetRawText()} but must be a 0x-prefixed 20-byte address; fix {field} in the deployment config.");
+
+    /// <summary>One parameter section of the file, read key by key with the section's defaults.</summary>
+    private sealed class ParameterSection(JsonElement section, string name, Dictionary<string, UInt256> defaults)
+    {
+        public UInt256 Amount(string key) => DeploymentConfig.Amount(section, name, key, defaults[key]);
+
+        public ulong Integer(string key) => DeploymentConfig.Integer(section, name, key, (ulong)defaults[key]);
+    }
 }

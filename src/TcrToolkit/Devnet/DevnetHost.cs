@@ -313,6 +313,11 @@ public sealed class DevnetHost
         // A background job of a non-interactive shell is no process-group leader, so setsid(1) does not fork: $! is the
         // node's pid, and also its session and process group id. Output goes to the log, not to a pipe of ours, so
         // the node keeps running after this process exits.
+        // Why a shell and not Process.Start(node, cli …) directly: .NET cannot point a child's stdout and stderr at a
+        // file nor start it in a new session. Inherited, our stdout would stay open in the node, so a caller reading
+        // `tcr devnet up` to its end (the demo's $(…)) would wait forever; piped to us, the node would lose its output
+        // (EPIPE) when we exit; and without a session of its own, a terminal's hang-up would reach it. The shell exits
+        // at once, so the node is also no child of ours: init reaps it when `devnet down` stops it.
         const string Script = """
             if command -v setsid >/dev/null 2>&1; then setsid "$@" >>"$TCR_DEVNET_LOG" 2>&1 </dev/null &
             else nohup "$@" >>"$TCR_DEVNET_LOG" 2>&1 </dev/null &

@@ -40,14 +40,14 @@ public sealed class JsLibp2pInteropTests
         await using var js = await JsLibp2pPeer.StartAsync(transport, JsName(muxer));
         await using var host = NewHost(muxer);
 
-        var connection = await host.DialAsync(js.Address);
-        connection.RemotePeer.Should().Be(js.PeerId);
+        var connection = await host.DialAsync(Multiaddr.Parse(js.Address));
+        connection.RemotePeer.Should().Be(PeerId.Parse(js.PeerId));
         connection.Muxer.Should().Be(muxer == StreamMuxer.Yamux ? "/yamux/1.0.0" : "/mplex/6.7.0");
 
         var info = await connection.IdentifyAsync();
         info.AgentVersion.Should().Be("js-libp2p-interop-peer");
         info.Protocols.Should().Contain([Echo, "/ipfs/id/1.0.0", "/ipfs/ping/1.0.0"]);
-        info.PublicKeyPeerId.Should().Be(js.PeerId);
+        info.PublicKeyPeerId.Should().Be(PeerId.Parse(js.PeerId));
         info.ListenAddresses.Should().Contain(a => a.ToString().StartsWith("/ip4/127.0.0.1/tcp/", StringComparison.Ordinal));
 
         (await connection.PingAsync()).Should().BePositive();
@@ -81,7 +81,7 @@ public sealed class JsLibp2pInteropTests
             ["bigSize"] = BigSize,
         }, TimeSpan.FromMinutes(2));
 
-        host.Connections.Should().ContainSingle(c => c.RemotePeer == js.PeerId && !c.IsOutbound);
+        host.Connections.Should().ContainSingle(c => c.RemotePeer == PeerId.Parse(js.PeerId) && !c.IsOutbound);
     }
 
     [Theory]
@@ -93,10 +93,10 @@ public sealed class JsLibp2pInteropTests
         await using var host = NewHost(StreamMuxer.Mplex);
         var impostor = PeerId.FromPublicKey(PrivateKey.Generate().PublicKey);
 
-        var act = () => host.DialAsync(js.Address.WithPeerId(impostor));
+        var act = () => host.DialAsync(Multiaddr.Parse(js.Address).WithPeerId(impostor));
 
         var thrown = await act.Should().ThrowAsync<PeerIdMismatchException>();
-        thrown.Which.Actual.Should().Be(js.PeerId);
+        thrown.Which.Actual.Should().Be(PeerId.Parse(js.PeerId));
         host.Connections.Should().BeEmpty();
     }
 
@@ -131,9 +131,9 @@ public sealed class JsLibp2pInteropTests
         await using var js = await JsLibp2pPeer.StartAsync("tcp", "yamux", protobuf);
         await using var host = NewHost(StreamMuxer.Yamux);
 
-        js.PeerId.Should().Be(PeerId.FromPublicKey(key.PublicKey));
-        js.PeerId.ToString().Should().StartWith("16Uiu2");
-        var connection = await host.DialAsync(js.Address);
+        PeerId.Parse(js.PeerId).Should().Be(PeerId.FromPublicKey(key.PublicKey));
+        js.PeerId.Should().StartWith("16Uiu2");
+        var connection = await host.DialAsync(Multiaddr.Parse(js.Address));
         connection.RemotePeer.Secp256k1PublicKey.Should().Be(key.PublicKey);
         (await connection.PingAsync()).Should().BePositive();
     }

@@ -33,8 +33,12 @@ public sealed partial class HardhatNode : IAsyncDisposable
 
     /// <summary>Starts a node and waits until it serves JSON-RPC.</summary>
     /// <param name="chainId">A chain id other than Hardhat's 31337 (a testnet's, to test network checks).</param>
+    /// <param name="port">
+    /// The port of a node just stopped, for a new chain behind the same endpoint (chain-replacement tests); a free port
+    /// when <see langword="null"/>.
+    /// </param>
     /// <param name="cancellationToken">Stops waiting (and the node).</param>
-    public static async Task<HardhatNode> StartAsync(ulong? chainId = null, CancellationToken cancellationToken = default)
+    public static async Task<HardhatNode> StartAsync(ulong? chainId = null, int? port = null, CancellationToken cancellationToken = default)
     {
         string[] arguments = ["node", "--hostname", "127.0.0.1", "--port", NodeScriptOptions.PortPlaceholder];
         if (chainId is { } id)
@@ -44,7 +48,7 @@ public sealed partial class HardhatNode : IAsyncDisposable
         }
 
         var script = await NodeScript.StartAsync(
-            new NodeScriptOptions { Script = Cli, Arguments = arguments, Port = LoopbackPortKind.Tcp, ReadyLine = ReadyLine() },
+            new NodeScriptOptions { Script = Cli, Arguments = arguments, Port = LoopbackPortKind.Tcp, ListenPort = port, ReadyLine = ReadyLine() },
             cancellationToken);
         return new HardhatNode(script);
     }

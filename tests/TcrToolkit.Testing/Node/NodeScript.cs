@@ -67,7 +67,7 @@ public sealed class NodeScript : IAsyncDisposable
             }
         }
 
-        var port = options.Port switch
+        var port = options.ListenPort ?? options.Port switch
         {
             LoopbackPortKind.Tcp => LoopbackPorts.FreeTcpPort(),
             LoopbackPortKind.Udp => LoopbackPorts.FreeUdpPort(),

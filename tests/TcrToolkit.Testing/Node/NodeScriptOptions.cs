@@ -37,6 +37,12 @@ public sealed record NodeScriptOptions
     public LoopbackPortKind Port { get; init; } = LoopbackPortKind.None;
 
     /// <summary>
+    /// A port to use instead of reserving a free one (with <see cref="Port"/> naming its kind): for a script that
+    /// replaces one just stopped, on the same endpoint.
+    /// </summary>
+    public int? ListenPort { get; init; }
+
+    /// <summary>
     /// The line (on stdout or stderr) that says the script is ready; <see langword="null"/> means ready once started.
     /// Its match is kept in <see cref="NodeScript.Ready"/>, so a script can announce what it chose (an ENR, a peer id).
     /// </summary>

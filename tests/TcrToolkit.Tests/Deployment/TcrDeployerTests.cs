@@ -1,4 +1,3 @@
-using HardhatNode = TcrToolkit.Testing.Hardhat.HardhatNode;
 using TcrToolkit.Configuration;
 using TcrToolkit.Deployment;
 using TcrToolkit.Ethereum;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TcrToolkit.Discovery;
 using TcrToolkit.Ethereum;
 
 namespace TcrToolkit.Cli.Tests.Devnet;

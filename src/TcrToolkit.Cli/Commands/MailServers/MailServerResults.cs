@@ -22,7 +22,7 @@ internal sealed record ServersResult(ulong Block, int Listed, IReadOnlyList<Serv
 /// <param name="Event"><c>added</c> or <c>evicted</c>.</param>
 /// <param name="NodeId">The server.</param>
 /// <param name="Reason">For evictions, the removal event and its block (or the trust loss).</param>
-/// <param name="Block">The newest block the mirror had read when the pool changed.</param>
+/// <param name="Block">The chain's head as the client knew it when the pool changed: an eviction at the removal's own block is "within a block".</param>
 /// <param name="Time">When the pool changed (ISO 8601, UTC, milliseconds).</param>
 internal sealed record ServerPoolEvent(string Event, string NodeId, string? Reason, ulong Block, string Time);
 

@@ -177,6 +177,9 @@ internal sealed class MailServerSession : IAsyncDisposable
     /// <summary>The newest block the mirror has read, or 0.</summary>
     public ulong SeenBlock => _mirror?.Seen?.BlockNumber ?? 0;
 
+    /// <summary>The chain's head as the mirror last saw it (or the newest block read).</summary>
+    public ulong HeadBlock => Math.Max(_mirror?.Health.Head ?? 0, SeenBlock);
+
     public async Task StartAsync(
         CommandContext context, IPEndPoint bind, string? mirrorPath, int? confirmations, TimeSpan syncTimeout, CancellationToken cancellationToken)
     {

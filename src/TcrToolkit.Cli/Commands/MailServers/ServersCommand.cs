@@ -81,11 +81,11 @@ internal sealed class ServersCommand : TcrCommand
         void OnEvicted(object? sender, MailServerEventArgs e)
         {
             session.MarkEvicted(e.NodeId, e.Reason ?? "trust withdrawn");
-            events.Writer.TryWrite(new ServerPoolEvent("evicted", e.NodeId.ToString(), e.Reason, session.SeenBlock, Now()));
+            events.Writer.TryWrite(new ServerPoolEvent("evicted", e.NodeId.ToString(), e.Reason, session.HeadBlock, Now()));
         }
 
         void OnAdded(object? sender, MailServerEventArgs e) =>
-            events.Writer.TryWrite(new ServerPoolEvent("added", e.NodeId.ToString(), null, session.SeenBlock, Now()));
+            events.Writer.TryWrite(new ServerPoolEvent("added", e.NodeId.ToString(), null, session.HeadBlock, Now()));
 
         void OnGranted(object? sender, IReadOnlyList<Bytes32> ids) => granted.Writer.TryWrite(ids);
 
@@ -125,8 +125,8 @@ internal sealed class ServersCommand : TcrCommand
     }
 
     private static string Describe(ServerPoolEvent line) => line.Event == "evicted"
-        ? $"{line.Time}  block {line.Block}  evicted {Short(line.NodeId)}  ({line.Reason})"
-        : $"{line.Time}  block {line.Block}  added   {Short(line.NodeId)}  (listed in the registry)";
+        ? $"{line.Time}  head {line.Block}  evicted {Short(line.NodeId)}  ({line.Reason})"
+        : $"{line.Time}  head {line.Block}  added   {Short(line.NodeId)}  (listed in the registry)";
 
     private static void Show(HumanView view, ServersResult result)
     {

@@ -168,7 +168,7 @@ public sealed class HostileInputTests : IDisposable
                 continue; // they start and stop node processes; their failures are tested in the devnet tests
             }
 
-            if ((command.Noun, command.Verb) is ("discovery", "start") or ("server", "run"))
+            if (command.IsForeground)
             {
                 continue; // they serve in the foreground until Ctrl-C; their own tests start and stop them
             }

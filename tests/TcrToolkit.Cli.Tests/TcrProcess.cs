@@ -71,7 +71,16 @@ public sealed class TcrProcess : IDisposable
     public Task<TcrRun> RunInterruptedAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env, Func<Task<bool>> interruptWhen) =>
         RunAsync(args, env, null, interruptWhen);
 
-    private async Task<TcrRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env, string? stdin, Func<Task<bool>>? interruptWhen)
+    /// <summary>Starts tcr and leaves it running (a server, a follower); stop it with <see cref="TcrBackground.InterruptAsync"/>.</summary>
+    public TcrBackground Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var start = StartInfo(args, env);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("tcr did not start");
+        process.StandardInput.Close();
+        return new TcrBackground(process);
+    }
+
+    private ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env)
     {
         var start = new ProcessStartInfo
         {
@@ -100,6 +109,12 @@ public sealed class TcrProcess : IDisposable
             start.Environment[name] = value;
         }
 
+        return start;
+    }
+
+    private async Task<TcrRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env, string? stdin, Func<Task<bool>>? interruptWhen)
+    {
+        var start = StartInfo(args, env);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("tcr did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

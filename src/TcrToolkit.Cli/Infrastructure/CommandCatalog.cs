@@ -69,6 +69,9 @@ public static class CommandCatalog
         new Commands.Server.RunCommand(),
         new Commands.Message.PushCommand(),
         new Commands.Message.QueryCommand(),
+        new Commands.MailServers.ServersCommand(),
+        new Commands.Message.SendCommand(),
+        new Commands.MailServers.HistoryCommand(),
     ];
 
     /// <summary>The help line of a noun.</summary>
@@ -84,8 +87,10 @@ public static class CommandCatalog
         "params" => "Show and govern the registry's parameters",
         "watch" => "Follow the registry's events as they happen",
         "discovery" => "Run a Discovery v5 node: show its record, ping, look up and random-walk the DHT",
-        "server" => "Run a Waku store node (Store v3, LightPush v3)",
-        "message" => "Push messages to and query history from Waku store nodes",
+        "server" => "Run a mail server: Waku Store and LightPush, advertised in Discovery v5",
+        "servers" => "Discover mail servers and show which the registry lets you trust",
+        "history" => "Fetch merged history from trusted mail servers",
+        "message" => "Send messages through trusted mail servers, or push to and query one given store node",
         _ => noun,
     };
 }

@@ -32,7 +32,8 @@ public enum ExitCode
     /// <summary>
     /// Pre-flight refused: the call or gas estimate shows the transaction would revert (the message names the contract
     /// error), or a local check found the action not allowed now: a pending transaction of the account (<c>--replace</c>
-    /// or <c>--queue</c> decide), too little ether for gas, a contract as token recipient. Nothing was sent.
+    /// or <c>--queue</c> decide), too little ether for gas, a contract as token recipient; or no trusted mail server could
+    /// serve <c>tcr message send</c> or <c>tcr history</c>. Nothing was sent.
     /// </summary>
     PreflightRefused = 5,
 

@@ -40,6 +40,12 @@ public abstract class TcrCommand
     /// </summary>
     public virtual bool SendsTransactions => false;
 
+    /// <summary>
+    /// Whether the command serves in the foreground until Ctrl-C (<c>tcr server run</c>, <c>tcr discovery start</c>): the
+    /// walks that run every command's example skip these; their own tests start and stop them.
+    /// </summary>
+    public virtual bool IsForeground => false;
+
     /// <summary>The full name as typed, for messages: <c>tcr wallet new</c>.</summary>
     public string DisplayName => Verb is null ? $"tcr {Noun}" : $"tcr {Noun} {Verb}";
 

@@ -73,7 +73,7 @@ public abstract class DevnetTest(DevnetFixture devnet) : IAsyncLifetime
         _snapshot = await devnet.Client.SnapshotAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_snapshot is not null)
         {

@@ -291,7 +291,7 @@ public sealed class SafetyCommandTests(DevnetFixture devnet) : DevnetTest(devnet
                 continue;
             }
 
-            if ((command.Noun, command.Verb) is ("discovery", "start") or ("server", "run"))
+            if (command.IsForeground)
             {
                 continue; // they serve in the foreground until Ctrl-C; their own tests start and stop them
             }

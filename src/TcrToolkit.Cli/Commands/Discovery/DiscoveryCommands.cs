@@ -16,6 +16,8 @@ internal sealed class DiscoveryStartCommand : TcrCommand
 
     public override string? Verb => "start";
 
+    public override bool IsForeground => true;
+
     public override string Description => "Start a Discovery v5 node, print its record and serve until stopped";
 
     public override IReadOnlyList<Example> Examples { get; } =

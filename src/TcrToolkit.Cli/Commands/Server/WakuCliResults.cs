@@ -2,14 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace TcrToolkit.Cli.Commands.Server;
 
-/// <summary>The <c>--json</c> line <c>tcr server run</c> writes once it listens.</summary>
-/// <param name="PeerId">The node's libp2p peer id (from the node key).</param>
-/// <param name="Addresses">The listen addresses, each ending in <c>/p2p/&lt;peer id&gt;</c>: give one to clients.</param>
-/// <param name="Store">The SQLite message store file.</param>
-/// <param name="StoredMessages">Messages in the store at start.</param>
-/// <param name="Protocols">The Waku protocols served.</param>
-internal sealed record ServerRunReport(string PeerId, IReadOnlyList<string> Addresses, string Store, long StoredMessages, IReadOnlyList<string> Protocols);
-
 /// <summary>The <c>--json</c> result of <c>tcr message push</c>.</summary>
 /// <param name="Hash">The message's deterministic hash (0x…), its key in every store.</param>
 /// <param name="PubsubTopic">The pubsub topic.</param>
@@ -28,7 +20,6 @@ internal sealed record MessageQueryItem(string Hash, string PubsubTopic, string 
 
 /// <summary>Source-generated JSON for the Waku commands, with the same conventions as the other commands.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
-[JsonSerializable(typeof(ServerRunReport))]
 [JsonSerializable(typeof(MessagePushReport))]
 [JsonSerializable(typeof(MessageQueryItem))]
 internal sealed partial class WakuCliJsonContext : JsonSerializerContext;

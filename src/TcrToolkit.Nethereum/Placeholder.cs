@@ -1,0 +1,1 @@
+namespace TcrToolkit.Nethereum; internal static class Placeholder { }

@@ -1,1 +1,0 @@
-namespace TcrToolkit.Nethereum; internal static class Placeholder { }

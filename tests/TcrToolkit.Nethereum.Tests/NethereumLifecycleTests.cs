@@ -6,6 +6,9 @@ using TcrToolkit.Deployment;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Ethereum.Rpc;
 using TcrToolkit.Ethereum.Wallets;
+using TcrToolkit.Events;
+using TcrToolkit.Generated;
+using TcrToolkit.Governance;
 using TcrToolkit.Registry;
 using TcrToolkit.Testing.Hardhat;
 using TcrToolkit.Votes;
@@ -88,10 +91,11 @@ public sealed class NethereumLifecycleTests(HardhatChainFixture chain) : IClassF
             ]);
 
         nodeId.Should().NotBe(Bytes32.Zero);
-        // Deployer: 3 creations + 4 transfers; owner: apply with permit (1 transaction + 1 permit); challenger: approve
+        // Deployer: 3 creations + 4 transfers; owner: apply with permit (1 transaction + 1 permit) and a proposal
+        // (approve + propose); challenger: approve
         // + challenge + the status update that resolves it; voters: delegate, approve, commit, reveal (+ claim).
         signers[0].Signatures.Should().Be(3 + 4);
-        signers[1].Signatures.Should().Be(2);
+        signers[1].Signatures.Should().Be(4);
         signers[2].Signatures.Should().Be(3);
         signers[3].Signatures.Should().BeGreaterThanOrEqualTo(4);
     }
@@ -139,11 +143,24 @@ public sealed class NethereumLifecycleTests(HardhatChainFixture chain) : IClassF
         await upholder.SetUpAsync();
         await rejecter.SetUpAsync();
 
+        // The mirror follows the registry through the Nethereum client too.
+        await using var mirror = RegistryMirror.Open(connection.Client, new RegistryMirrorOptions
+        {
+            Registry = connection.Registry,
+            DatabasePath = Path.Combine(_directory, $"mirror-{deployerSigner.Address}.db"),
+            ConfirmationDepth = 0,
+            Stream = new RegistryEventsOptions { PollInterval = TimeSpan.FromMilliseconds(50), RetryDelay = TimeSpan.FromMilliseconds(50) },
+        });
+        using var stopMirror = new CancellationTokenSource();
+        var following = Task.Run(() => mirror.RunAsync(stopMirror.Token));
+
         // The node machine's key is a Nethereum EthECKey; the toolkit signs the node proof with the same secret.
         using var nodeKey = EthECKey.GenerateKey().ToPrivateKey();
         var proof = await MailServerOperator.CreateNodeProofAsync(connection, nodeKey, owner.Address);
         var applied = await new MailServerOperator(owner).ApplyAsync(proof, Tokens(100), TokenFunding.Permit);
         applied.NodeId.Should().Be(nodeKey.PublicKey.NodeId);
+        await mirror.WaitForCheckpointAsync(applied.Receipt.BlockNumber, TimeSpan.FromMilliseconds(50)).WaitAsync(TimeSpan.FromSeconds(60));
+        mirror.GetListing(applied.NodeId)!.Stage.Should().Be(MailServerRegistry.Stage.Applied);
 
         var challenge = await new RegistryChallenger(challenger).ChallengeAsync(applied.NodeId, "spam relay"u8.ToArray());
         await upholder.CommitAsync(challenge.ChallengeId, VoteCommitment.Uphold);
@@ -162,6 +179,8 @@ public sealed class NethereumLifecycleTests(HardhatChainFixture chain) : IClassF
         resolved.Outcome.Should().Be(StatusOutcome.ChallengeSucceeded);
         resolved.WinnerReward.Should().Be(Tokens(150));
         (await new RegistryReader(connection).IsTrustedAsync(applied.NodeId)).Should().BeFalse();
+        await mirror.WaitForCheckpointAsync(await connection.Client.GetBlockNumberAsync(), TimeSpan.FromMilliseconds(50)).WaitAsync(TimeSpan.FromSeconds(60));
+        mirror.GetListing(applied.NodeId).Should().BeNull("the mirror agrees: the listing was removed");
         (await TokenAccount.GetBalanceAsync(connection, challenger.Address)).Balance.Should().Be(Tokens(1_050));
         var claim = await upholder.ClaimRewardAsync(applied.NodeId, challenge.ChallengeId);
         claim.Amount.Should().Be(Tokens(50));
@@ -169,6 +188,13 @@ public sealed class NethereumLifecycleTests(HardhatChainFixture chain) : IClassF
         // Pre-flight and typed errors work as over the toolkit's own transport.
         var losing = () => rejecter.ClaimRewardAsync(applied.NodeId, challenge.ChallengeId);
         (await losing.Should().ThrowAsync<ActionNotAllowedException>()).Which.Reason.Should().Contain("only the winning side is rewarded");
+
+        // Governance: the owner proposes a new minimum deposit (the governor takes its 200-token deposit).
+        var proposal = await new ParameterGovernance(owner).ProposeAsync(ParameterName.MinDeposit, Tokens(250));
+        proposal.Status.Should().Be(ProposalStatus.Pending);
+
+        await stopMirror.CancelAsync();
+        await following.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return (applied.NodeId, 0);
     }
 

@@ -37,6 +37,9 @@ public class NethereumComparison : IDisposable
     public int SignTcrToolkit() => _work.SignOurs();
 
     [Benchmark, BenchmarkCategory("sign")]
+    public int SignTcrToolkitThroughSigner() => _work.SignOursThroughSigner();
+
+    [Benchmark, BenchmarkCategory("sign")]
     public int SignNethereumBouncyCastle() => _work.SignNethereum();
 
     [Benchmark, BenchmarkCategory("sign")]

@@ -18,7 +18,8 @@ internal static class Interleaved
         [
             ("Keccak-256 of 32 bytes", [("TcrToolkit", () => work.KeccakOurs()), ("Nethereum", () => work.KeccakNethereum())]),
             ("Sign an EIP-1559 transaction (292 B calldata) to raw bytes", [
-                ("TcrToolkit", () => work.SignOurs()), ("Nethereum (BouncyCastle, default)", () => work.SignNethereum()),
+                ("TcrToolkit", () => work.SignOurs()), ("TcrToolkit through IAccountSigner (the PrivateKey path of every send)", () => work.SignOursThroughSigner()),
+                ("Nethereum (BouncyCastle, default)", () => work.SignNethereum()),
                 ("Nethereum (NBitcoin.Secp256k1, SignRecoverable)", () => work.SignNethereumNBitcoin())]),
             ("Decode a registry Applied log (JSON-RPC hex) to a typed event", [("TcrToolkit", work.DecodeLogOurs), ("Nethereum", work.DecodeLogNethereum)]),
             ("Encode applyListing calldata", [("TcrToolkit", work.EncodeOurs), ("Nethereum", work.EncodeNethereum)]),

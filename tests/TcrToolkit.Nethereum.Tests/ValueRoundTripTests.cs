@@ -164,6 +164,19 @@ public sealed class ValueRoundTripTests
         new KeyStoreService().GetAddressFromKeyStore(json).Should().BeEquivalentTo(key.Address.ToLowerHex()[2..]);
     }
 
+    [Fact]
+    public void Keystore_WrittenByTheToolkitWithPbkdf2_OpensInNethereum()
+    {
+        using var key = PrivateKey.Generate();
+        var json = Keystore.EncryptPbkdf2(key, Password, iterations: 4096);
+
+        var secret = new KeyStoreService().DecryptKeyStoreFromJson(Password, json);
+
+        new EthECKey(secret, true).GetPublicAddress().Should().Be(key.Address.ToString());
+        using var again = Keystore.Decrypt(json, Password);
+        again.Address.Should().Be(key.Address);
+    }
+
     private static byte[] Secret(PrivateKey key)
     {
         var secret = new byte[PrivateKey.Size];

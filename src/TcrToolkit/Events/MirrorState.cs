@@ -34,6 +34,8 @@ internal sealed class MirrorState(int depth)
     private readonly Dictionary<Bytes32, ulong> _holds = new();
     private readonly List<RegistryCheckpoint> _progress = [];
     private readonly ConcurrentDictionary<Bytes32, byte> _trusted = new();
+    private readonly List<Bytes32> _granted = [];
+    private readonly List<Bytes32> _withdrawn = [];
 
     /// <summary>The confirmed block the state describes, or <c>null</c> before the first build.</summary>
     public RegistryCheckpoint? Checkpoint { get; private set; }
@@ -64,7 +66,10 @@ internal sealed class MirrorState(int depth)
         Seen = checkpoint;
         foreach (var nodeId in _trusted.Keys.Where(id => !_confirmed.ContainsKey(id)).ToList())
         {
-            _trusted.TryRemove(nodeId, out _);
+            if (_trusted.TryRemove(nodeId, out _))
+            {
+                _withdrawn.Add(nodeId);
+            }
         }
 
         foreach (var nodeId in _confirmed.Keys)
@@ -206,12 +211,32 @@ internal sealed class MirrorState(int depth)
             !_pending.Any(p => p.NodeId == nodeId && p.RemovesListing);
         if (trusted)
         {
-            _trusted.TryAdd(nodeId, 0);
+            if (_trusted.TryAdd(nodeId, 0))
+            {
+                _granted.Add(nodeId);
+            }
         }
-        else
+        else if (_trusted.TryRemove(nodeId, out _))
         {
-            _trusted.TryRemove(nodeId, out _);
+            _withdrawn.Add(nodeId);
         }
+    }
+
+    /// <summary>
+    /// Takes the node ids that became trusted and those that stopped being trusted since the last call (in the order
+    /// it happened; an id may appear in both when it changed twice), or <c>null</c> when nothing changed.
+    /// </summary>
+    public (Bytes32[] Granted, Bytes32[] Withdrawn)? TakeTrustChanges()
+    {
+        if (_granted.Count == 0 && _withdrawn.Count == 0)
+        {
+            return null;
+        }
+
+        var changes = (_granted.ToArray(), _withdrawn.ToArray());
+        _granted.Clear();
+        _withdrawn.Clear();
+        return changes;
     }
 }
 

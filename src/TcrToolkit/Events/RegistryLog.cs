@@ -41,6 +41,9 @@ internal static partial class RegistryLog
     [LoggerMessage(1110, LogLevel.Warning, "Registry mirror: a reorganisation retracted a confirmed change; trust withdrawn, rebuilding from the enumeration.")]
     public static partial void ConfirmedChangeRetracted(ILogger logger);
 
+    [LoggerMessage(1111, LogLevel.Error, "Registry mirror: a TrustChanged handler failed; the mirror goes on.")]
+    public static partial void TrustHandlerFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(1201, LogLevel.Error, "Registry event stream: stopped ({Cause}); starting it again from its store in {RetryDelay}.")]
     public static partial void StreamRestarting(ILogger logger, string cause, TimeSpan retryDelay, Exception exception);
 }

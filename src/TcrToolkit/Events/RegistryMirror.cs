@@ -97,6 +97,13 @@ public sealed partial class RegistryMirror : IAsyncDisposable, IDisposable
     /// <summary>How many times the mirror was built from the contract's enumeration.</summary>
     public int ColdStarts { get; private set; }
 
+    /// <summary>
+    /// Raised when node ids become trusted or stop being trusted: a removal event as soon as its block is read, an
+    /// addition once confirmed, every node id when the mirrored chain is lost. Handlers run on the mirror's loop: keep
+    /// them short (an exception from one is logged and ignored).
+    /// </summary>
+    public event EventHandler<RegistryTrustChangedEventArgs>? TrustChanged;
+
     /// <summary>Whether the mirror trusts its state now (checked against the node, which answered within <see cref="RegistryMirrorOptions.MaxStaleness"/>).</summary>
     public bool IsTrusting => _time.GetTimestamp() <= Volatile.Read(ref _trustedUntil);
 
@@ -284,12 +291,16 @@ public sealed partial class RegistryMirror : IAsyncDisposable, IDisposable
         if (mismatch is not null)
         {
             RegistryLog.ChainMismatch(_logger, mismatch);
+            (Bytes32[] Granted, Bytes32[] Withdrawn)? changes;
             lock (_lock)
             {
                 Volatile.Write(ref _trustedUntil, NotTrusted);
                 _state.Reset(null, []);
                 _identity = null;
+                changes = _state.TakeTrustChanges();
             }
+
+            RaiseTrustChanged(changes, withdrawnAll: true, mismatch);
         }
     }
 
@@ -319,6 +330,7 @@ public sealed partial class RegistryMirror : IAsyncDisposable, IDisposable
 
             var checkpoint = new RegistryCheckpoint(pinned, hash.Value);
             var identity = new MirrorIdentity(genesis.Value, code);
+            (Bytes32[] Granted, Bytes32[] Withdrawn)? changes;
             lock (_lock)
             {
                 _state.Reset(checkpoint, listed.Select(l => new KeyValuePair<Bytes32, ConfirmedListing>(l.NodeId, ConfirmedListing.From(l))));
@@ -328,8 +340,10 @@ public sealed partial class RegistryMirror : IAsyncDisposable, IDisposable
                 SignalCheckpointMoved();
                 ColdStarts++;
                 RegistryLog.ColdStarted(_logger, checkpoint, _state.Confirmed.Count, _state.TrustedNodeIds.Count);
+                changes = _state.TakeTrustChanges();
             }
 
+            RaiseTrustChanged(changes, withdrawnAll: false, $"built from the registry at {checkpoint}");
             return;
         }
     }
@@ -346,6 +360,7 @@ public sealed partial class RegistryMirror : IAsyncDisposable, IDisposable
         var events = new RegistryEvents(_observed, _options.StreamOptions(), null, _logger);
         await foreach (var update in events.ReadAsync(start, cancellationToken).ConfigureAwait(false))
         {
+            (Bytes32[] Granted, Bytes32[] Withdrawn)? changes;
             lock (_lock)
             {
                 if (_state.Apply(update) is { } touched)
@@ -353,6 +368,18 @@ public sealed partial class RegistryMirror : IAsyncDisposable, IDisposable
                     _store.Save(touched, _state.Confirmed, _state.Checkpoint!.Value);
                     SignalCheckpointMoved();
                 }
+
+                changes = _state.TakeTrustChanges();
+            }
+
+            if (changes is not null)
+            {
+                RaiseTrustChanged(changes, withdrawnAll: false, update switch
+                {
+                    { Kind: RegistryUpdateKind.Added, Event: { } e } => $"{e.Name} at block {e.Block.BlockNumber}",
+                    { Kind: RegistryUpdateKind.Retracted, Event: { } e } => $"a reorganisation retracted {e.Name} of block {e.Block.BlockNumber}",
+                    _ => $"confirmed at {update.Checkpoint}",
+                });
             }
 
             // The stream checked the chain before it delivered this: the state is confirmed up to now.
@@ -367,6 +394,7 @@ public sealed partial class RegistryMirror : IAsyncDisposable, IDisposable
     /// <summary>Withdraws trust from every node id at once and discards the state, so that the next round rebuilds it.</summary>
     private void WithdrawAndReset(Exception cause)
     {
+        (Bytes32[] Granted, Bytes32[] Withdrawn)? changes;
         lock (_lock)
         {
             Volatile.Write(ref _trustedUntil, NotTrusted);
@@ -374,7 +402,10 @@ public sealed partial class RegistryMirror : IAsyncDisposable, IDisposable
             _faulted = true;
             _problem = cause.Message;
             _state.Reset(null, []);
+            changes = _state.TakeTrustChanges();
         }
+
+        RaiseTrustChanged(changes, withdrawnAll: true, cause.Message);
 
         if (cause is ConfirmedChangeRetractedException)
         {
@@ -479,6 +510,28 @@ public sealed partial class RegistryMirror : IAsyncDisposable, IDisposable
 
         Volatile.Write(ref _lastProgressLog, now);
         RegistryLog.CatchingUp(_logger, update.Checkpoint.BlockNumber, update.Head, update.Head - update.Checkpoint.BlockNumber);
+    }
+
+    /// <summary>Tells <see cref="TrustChanged"/>'s handlers, outside the lock; a handler's exception is logged, never thrown into the loop.</summary>
+    private void RaiseTrustChanged((Bytes32[] Granted, Bytes32[] Withdrawn)? changes, bool withdrawnAll, string reason)
+    {
+        if (TrustChanged is not { } handlers || changes is not var (granted, withdrawn))
+        {
+            return;
+        }
+
+        var args = new RegistryTrustChangedEventArgs(granted, withdrawn, withdrawnAll, reason);
+        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<RegistryTrustChangedEventArgs>>())
+        {
+            try
+            {
+                handler(this, args);
+            }
+            catch (Exception ex)
+            {
+                RegistryLog.TrustHandlerFailed(_logger, ex);
+            }
+        }
     }
 
     /// <summary>Wakes the waits for the checkpoint; called under the lock.</summary>

@@ -79,6 +79,61 @@ public sealed class RegistryMirrorTests : IDisposable
     }
 
     [Fact]
+    public async Task TrustChanged_RemovalRead_NamesTheEventAndIsRaisedAfterIsTrustedTurnedFalse()
+    {
+        var owner = Address.Parse("0x00000000000000000000000000000000000000a1");
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        await using var mirror = Open(chain, 2, new MirroredListing(ScriptedChain.NodeId(1), owner, MailServerRegistry.Stage.Listed, 100UL));
+        var changes = new System.Collections.Concurrent.ConcurrentQueue<(RegistryTrustChangedEventArgs Args, bool TrustedWhenRaised)>();
+        mirror.TrustChanged += (_, e) => changes.Enqueue((e, mirror.IsTrusted(ScriptedChain.NodeId(1))));
+        using var stop = new CancellationTokenSource();
+        var run = mirror.RunAsync(stop.Token);
+        await Until(() => mirror.IsTrusted(ScriptedChain.NodeId(1)));
+        var removedAt = chain.Mine(ScriptedChain.Exited(1));
+        await Until(() => changes.Any(c => c.Args.Withdrawn.Count > 0));
+
+        changes.First().Args.Granted.Should().Equal(ScriptedChain.NodeId(1));
+        var removal = changes.Single(c => c.Args.Withdrawn.Count > 0);
+        removal.Args.Withdrawn.Should().Equal(ScriptedChain.NodeId(1));
+        removal.Args.WithdrawnAll.Should().BeFalse();
+        removal.Args.Reason.Should().Be($"Exited at block {removedAt}");
+        removal.TrustedWhenRaised.Should().BeFalse("handlers run after the change took effect");
+        await stop.CancelAsync();
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    [Fact]
+    public async Task TrustChanged_ChainReplaced_WithdrawsEveryNodeIdAndAHandlerThatThrowsDoesNotStopTheMirror()
+    {
+        var owner = Address.Parse("0x00000000000000000000000000000000000000a1");
+        var chain = new ScriptedChain(genesisBlocks: 3);
+        var snapshot = new FixedSnapshot([new MirroredListing(ScriptedChain.NodeId(1), owner, MailServerRegistry.Stage.Listed, 100UL)]);
+        await using var mirror = RegistryMirror.Open(chain, snapshot, new RegistryMirrorOptions
+        {
+            Registry = ScriptedChain.Registry,
+            DatabasePath = Path.Combine(_directory, "mirror.db"),
+            ConfirmationDepth = 0,
+            Stream = new RegistryEventsOptions { PollInterval = TimeSpan.FromMilliseconds(10), RetryDelay = TimeSpan.Zero },
+        });
+        var changes = new System.Collections.Concurrent.ConcurrentQueue<RegistryTrustChangedEventArgs>();
+        mirror.TrustChanged += (_, _) => throw new InvalidOperationException("a faulty subscriber");
+        mirror.TrustChanged += (_, e) => changes.Enqueue(e);
+        using var stop = new CancellationTokenSource();
+        var run = mirror.RunAsync(stop.Token);
+        await Until(() => mirror.IsTrusted(ScriptedChain.NodeId(1)));
+
+        snapshot.Listed = [new MirroredListing(ScriptedChain.NodeId(2), owner, MailServerRegistry.Stage.Listed, 100UL)];
+        chain.ReplaceEverything(blocks: 2);
+        await Until(() => mirror.IsTrusted(ScriptedChain.NodeId(2)));
+
+        var withdrawal = changes.Single(c => c.WithdrawnAll);
+        withdrawal.Withdrawn.Should().Equal(ScriptedChain.NodeId(1));
+        changes.Last().Granted.Should().Equal(ScriptedChain.NodeId(2));
+        await stop.CancelAsync();
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    [Fact]
     public async Task Open_AfterRestart_TrustsTheFileOnlyOnceRunHasCheckedItAgainstTheChain()
     {
         var owner = Address.Parse("0x00000000000000000000000000000000000000a1");

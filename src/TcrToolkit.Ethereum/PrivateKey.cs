@@ -12,7 +12,7 @@ namespace TcrToolkit.Ethereum;
 /// itself; signing and <see cref="SharedSecretCompressed(PublicKey, Span{byte})"/> are constant time in the secret and
 /// copy it nowhere but the native stack, which libsecp256k1 clears. They allocate nothing.
 /// </remarks>
-public sealed class PrivateKey : IDisposable
+public sealed class PrivateKey : IDisposable, IAccountSigner
 {
     /// <summary>The size of the secret in bytes.</summary>
     public const int Size = 32;
@@ -129,6 +129,17 @@ public sealed class PrivateKey : IDisposable
 
     /// <inheritdoc cref="Sign(ReadOnlySpan{byte})"/>
     public Signature Sign(Bytes32 hash) => Sign(hash.AsSpan());
+
+    /// <inheritdoc/>
+    ValueTask<Signature> IAccountSigner.SignTransactionAsync(Transaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return ValueTask.FromResult(Sign(transaction.GetSigningHash()));
+    }
+
+    /// <inheritdoc/>
+    ValueTask<Signature> IAccountSigner.SignTypedDataAsync(Bytes32 domainSeparator, Bytes32 structHash, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Sign(Eip712.GetSigningHash(domainSeparator, structHash)));
 
     /// <summary>
     /// Elliptic-curve Diffie-Hellman: writes the shared point, this key's scalar times <paramref name="publicKey"/>, in

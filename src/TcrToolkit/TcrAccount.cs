@@ -16,13 +16,13 @@ public sealed class TcrAccount
 {
     private readonly TransactionSender _sender;
 
-    internal TcrAccount(TcrConnection connection, PrivateKey key, TransactionSenderOptions? options)
+    internal TcrAccount(TcrConnection connection, IAccountSigner signer, TransactionSenderOptions? options)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(signer);
         Connection = connection;
-        Key = key;
-        _sender = new TransactionSender(connection.Client, key, options);
+        Signer = signer;
+        _sender = new TransactionSender(connection.Client, signer, options);
     }
 
     /// <summary>The deployment.</summary>
@@ -34,7 +34,8 @@ public sealed class TcrAccount
     /// <summary>Told when a transaction is about to be sent, was sent (with its hash) and was confirmed; null for silence.</summary>
     public IProgress<TransactionProgress>? Progress { get; set; }
 
-    internal PrivateKey Key { get; }
+    /// <summary>Signs the account's transactions and permits: its <see cref="PrivateKey"/>, or a remote or hardware signer.</summary>
+    public IAccountSigner Signer { get; }
 
     /// <summary>
     /// Sends <paramref name="data"/> to <paramref name="to"/> and waits for the receipt. A revert, at estimation or

@@ -10,7 +10,7 @@ namespace TcrToolkit;
 /// <summary>
 /// One TCR deployment on one chain, checked and resolved: the chain id agrees with the configuration, and the voting
 /// contract, token and governor are known (from the manifest, or read from the registry). Reads need only this;
-/// sending needs a <see cref="TcrAccount"/> made from it with <see cref="Account"/>.
+/// sending needs a <see cref="TcrAccount"/> made from it with <see cref="Account(PrivateKey, TransactionSenderOptions)"/> or <see cref="Account(IAccountSigner, TransactionSenderOptions)"/>.
 /// </summary>
 public sealed class TcrConnection
 {
@@ -135,6 +135,13 @@ public sealed class TcrConnection
 
     /// <summary>A signing account on this deployment. The account uses but does not own <paramref name="key"/>.</summary>
     public TcrAccount Account(PrivateKey key, TransactionSenderOptions? options = null) => new(this, key, options);
+
+    /// <summary>
+    /// A signing account on this deployment whose transactions and permits <paramref name="signer"/> signs (a remote or
+    /// hardware signer; see <see cref="IAccountSigner"/>). The account uses but does not own the signer. Signatures
+    /// that do not recover to the signer's address raise <see cref="SignerMismatchException"/> before anything is sent.
+    /// </summary>
+    public TcrAccount Account(IAccountSigner signer, TransactionSenderOptions? options = null) => new(this, signer, options);
 
     /// <summary>The latest block's timestamp: the "now" of every on-chain deadline.</summary>
     public async Task<DateTimeOffset> GetChainTimeAsync(CancellationToken cancellationToken = default)

@@ -135,7 +135,7 @@ public sealed class ReceiptTimeoutException : TcrToolkitException
 public sealed class TransactionSender
 {
     private readonly RpcClient _client;
-    private readonly PrivateKey _key;
+    private readonly IAccountSigner _signer;
     private readonly TransactionSenderOptions _options;
     private readonly NonceTracker _nonces;
     private ulong? _chainId;
@@ -145,18 +145,31 @@ public sealed class TransactionSender
     /// <param name="key">The account's key.</param>
     /// <param name="options">Gas, fee and waiting settings; <c>null</c> for the defaults.</param>
     public TransactionSender(RpcClient client, PrivateKey key, TransactionSenderOptions? options = null)
+        : this(client, (IAccountSigner)key, options)
+    {
+    }
+
+    /// <summary>
+    /// Creates a sender that signs with <paramref name="signer"/> (a remote or hardware signer, or a
+    /// <see cref="PrivateKey"/>); it uses but does not own it. A signature that does not recover to the signer's
+    /// address raises <see cref="SignerMismatchException"/> and nothing is sent.
+    /// </summary>
+    /// <param name="client">The client to send through.</param>
+    /// <param name="signer">Signs the account's transactions.</param>
+    /// <param name="options">Gas, fee and waiting settings; <c>null</c> for the defaults.</param>
+    public TransactionSender(RpcClient client, IAccountSigner signer, TransactionSenderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(signer);
         options ??= new TransactionSenderOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.GasMarginPercent, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Confirmations, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BaseFeeMultiplier, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PollInterval, TimeSpan.Zero, nameof(options));
         _client = client;
-        _key = key;
+        _signer = signer;
         _options = options;
-        Address = key.Address;
+        Address = signer.Address;
         _nonces = client.GetNonceTracker(Address);
     }
 
@@ -172,6 +185,7 @@ public sealed class TransactionSender
     /// <exception cref="InsufficientEtherException">The balance does not cover gas at the fee cap plus value.</exception>
     /// <exception cref="SendRefusedException">The account has a pending transaction and <see cref="TransactionSenderOptions.WhenPending"/>
     /// refuses it, or asks to replace one and none is pending.</exception>
+    /// <exception cref="SignerMismatchException">The signer signed with another key; nothing was sent.</exception>
     /// <exception cref="RpcErrorException">The node rejected the transaction.</exception>
     /// <exception cref="RpcUnavailableException">The outcome is unknown; check the account's nonce before sending again.</exception>
     public async Task<SentTransaction> SendAsync(TransactionRequest request, CancellationToken cancellationToken = default)
@@ -196,7 +210,7 @@ public sealed class TransactionSender
             for (var attempt = 0; ; attempt++)
             {
                 var nonce = replacing ?? (_nonces.Next ??= await _client.GetTransactionCountAsync(Address, BlockTag.Pending, cancellationToken).ConfigureAwait(false));
-                var signed = Build(request, chainId, nonce, gasLimit, fees).Sign(_key);
+                var signed = await _signer.SignAsync(Build(request, chainId, nonce, gasLimit, fees), cancellationToken).ConfigureAwait(false);
                 try
                 {
                     var hash = await _client.SendRawTransactionAsync(signed, cancellationToken).ConfigureAwait(false);

@@ -124,6 +124,47 @@ public static class Keystore
             throw new ArgumentOutOfRangeException(nameof(scrypt), "default(ScryptParameters) is not a valid cost; use ScryptParameters.Standard or .Light.");
         }
 
+        var saltCopy = salt.ToArray();
+        return Write(key, password, new ScryptKdf(scrypt, saltCopy), "scrypt", iv, id, writer =>
+        {
+            writer.WriteNumber("dklen", DerivedKeySize);
+            writer.WriteNumber("n", scrypt.N);
+            writer.WriteNumber("p", scrypt.P);
+            writer.WriteNumber("r", scrypt.R);
+            writer.WriteString("salt", Hex.Encode(saltCopy, withPrefix: false));
+        });
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="key"/> into a Web3 Secret Storage v3 file with PBKDF2-HMAC-SHA256 instead of scrypt
+    /// (kdf <c>pbkdf2</c>, which geth, Nethereum and ethers read): for tools that only read PBKDF2 files. Prefer
+    /// <see cref="Encrypt(PrivateKey, ReadOnlySpan{char}, ScryptParameters?)"/>: scrypt is memory-hard, PBKDF2 is not.
+    /// </summary>
+    /// <param name="key">The key to store.</param>
+    /// <param name="password">The password (NFKC-normalised, UTF-8 encoded).</param>
+    /// <param name="iterations">The PBKDF2 iteration count; 262,144 (geth's) by default.</param>
+    /// <returns>The JSON text.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="iterations"/> is below 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="password"/> holds an unpaired UTF-16 surrogate.</exception>
+    public static string EncryptPbkdf2(PrivateKey key, ReadOnlySpan<char> password, int iterations = 262_144)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        var salt = RandomNumberGenerator.GetBytes(SaltSize);
+        Span<byte> iv = stackalloc byte[IvSize];
+        RandomNumberGenerator.Fill(iv);
+        return Write(key, password, new Pbkdf2Kdf(iterations, salt), "pbkdf2", iv, Guid.NewGuid(), writer =>
+        {
+            writer.WriteNumber("c", iterations);
+            writer.WriteNumber("dklen", DerivedKeySize);
+            writer.WriteString("prf", "hmac-sha256");
+            writer.WriteString("salt", Hex.Encode(salt, withPrefix: false));
+        });
+    }
+
+    private static string Write(
+        PrivateKey key, ReadOnlySpan<char> password, Kdf kdf, string kdfName, ReadOnlySpan<byte> iv, Guid id, Action<Utf8JsonWriter> writeKdfParams)
+    {
         var passwordBytes = UnicodeNormalization.ToNfkcUtf8(password, nameof(password));
         var derivedKey = GC.AllocateArray<byte>(DerivedKeySize, pinned: true);
         Span<byte> plaintext = stackalloc byte[PrivateKey.Size];
@@ -132,7 +173,7 @@ public static class Keystore
         try
         {
             key.ExportSecret(plaintext);
-            new ScryptKdf(scrypt, salt.ToArray()).DeriveKey(passwordBytes, derivedKey);
+            kdf.DeriveKey(passwordBytes, derivedKey);
             AesCtr(derivedKey.AsSpan(0, 16), iv, plaintext, ciphertext);
             Keccak256.Hash(derivedKey.AsSpan(16, 16), ciphertext, mac);
         }
@@ -154,13 +195,9 @@ public static class Keystore
             writer.WriteStartObject("cipherparams");
             writer.WriteString("iv", Hex.Encode(iv, withPrefix: false));
             writer.WriteEndObject();
-            writer.WriteString("kdf", "scrypt");
+            writer.WriteString("kdf", kdfName);
             writer.WriteStartObject("kdfparams");
-            writer.WriteNumber("dklen", DerivedKeySize);
-            writer.WriteNumber("n", scrypt.N);
-            writer.WriteNumber("p", scrypt.P);
-            writer.WriteNumber("r", scrypt.R);
-            writer.WriteString("salt", Hex.Encode(salt, withPrefix: false));
+            writeKdfParams(writer);
             writer.WriteEndObject();
             writer.WriteString("mac", Hex.Encode(mac, withPrefix: false));
             writer.WriteEndObject();

@@ -9,8 +9,18 @@ public sealed class TcrToolkitOptions
     /// <summary>The configuration section these options are usually bound from.</summary>
     public const string SectionName = "TcrToolkit";
 
-    /// <summary>The node's JSON-RPC endpoint over HTTP(S), for example <c>http://127.0.0.1:8545</c>. Required.</summary>
+    /// <summary>
+    /// The node's JSON-RPC endpoint over HTTP(S), for example <c>http://127.0.0.1:8545</c>. Required unless
+    /// <see cref="Transport"/> is set.
+    /// </summary>
     public Uri? RpcUrl { get; set; }
+
+    /// <summary>
+    /// A transport to reach the node through instead of <see cref="RpcUrl"/> — for example a Nethereum client, set by
+    /// TcrToolkit.Nethereum's <c>UseNethereum</c>. Set this or <see cref="RpcUrl"/>, not both. The transport stays the
+    /// caller's (it is not disposed with the container). Not read from configuration.
+    /// </summary>
+    public Ethereum.Rpc.IRpcTransport? Transport { get; set; }
 
     /// <summary>
     /// The node's WebSocket endpoint for <c>newHeads</c>, which wakes the registry mirror and event stream as soon as a

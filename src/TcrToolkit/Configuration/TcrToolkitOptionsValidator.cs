@@ -15,11 +15,15 @@ public sealed class TcrToolkitOptionsValidator : IValidateOptions<TcrToolkitOpti
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
 
-        if (options.RpcUrl is null)
+        if (options.RpcUrl is null && options.Transport is null)
         {
             failures.Add("RpcUrl is required: set it to the node's JSON-RPC endpoint, for example http://127.0.0.1:8545.");
         }
-        else if (!options.RpcUrl.IsAbsoluteUri || options.RpcUrl.Scheme is not ("http" or "https"))
+        else if (options.RpcUrl is not null && options.Transport is not null)
+        {
+            failures.Add("Set RpcUrl or Transport, not both: Transport (for example from UseNethereum) already says how to reach the node.");
+        }
+        else if (options.RpcUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
         {
             failures.Add($"RpcUrl must be an absolute http:// or https:// URL, not {Describe(options.RpcUrl)}; put a WebSocket endpoint in WebSocketUrl.");
         }

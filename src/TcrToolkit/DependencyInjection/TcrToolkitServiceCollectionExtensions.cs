@@ -14,7 +14,8 @@ public static class TcrToolkitServiceCollectionExtensions
     /// Adds TcrToolkit: its validated <see cref="TcrToolkitOptions"/> (checked when the host starts), the resolved
     /// <see cref="TcrDeployment"/>, a JSON-RPC <see cref="RpcClient"/> for the configured node (decoding every
     /// TcrToolkit contract's errors), a <see cref="TcrToolkit.DependencyInjection.TcrConnectionProvider"/> that
-    /// connects to the deployment on first use, and the <see cref="SaltVault"/>. Registrations are singletons and idempotent.
+    /// connects to the deployment on first use (and hands out the account of a registered
+    /// <see cref="TcrToolkit.Ethereum.IAccountSigner"/>), and the <see cref="SaltVault"/>. Registrations are singletons and idempotent.
     /// It also sets the defaults of the registry mirror and event stream from these options (the registry,
     /// <see cref="TcrToolkitOptions.Confirmations"/> as their depth, <see cref="TcrToolkitOptions.WebSocketUrl"/> for
     /// new heads); host them with <c>AddRegistryMirror</c> and <c>AddRegistryEventStream</c>.
@@ -40,6 +41,11 @@ public static class TcrToolkitServiceCollectionExtensions
         services.TryAddSingleton(provider =>
         {
             var options = Options(provider);
+            if (options.Transport is { } transport)
+            {
+                return new RpcClient(transport, new RpcClientOptions { RevertDecoder = TcrToolkit.TcrConnection.RevertDecoder }, ownsTransport: false);
+            }
+
             return RpcClient.CreateHttp(
                 options.RpcUrl!,
                 new RpcClientOptions { RevertDecoder = TcrToolkit.TcrConnection.RevertDecoder },

@@ -135,7 +135,7 @@ public sealed class TcrDeployer
     /// Deploys the steps not yet done, writing the manifest atomically before each send and after each receipt; a
     /// complete manifest is checked on chain and returned without sending anything.
     /// </summary>
-    /// <param name="deployer">The paying account; for a resumed deployment, the account that started it.</param>
+    /// <param name="deployer">The paying account's key or signer (see <see cref="IAccountSigner"/>); for a resumed deployment, the account that started it.</param>
     /// <param name="progress">Receives a report per step event; <c>null</c> for none.</param>
     /// <param name="cancellationToken">Stops the deployment; a sent transaction stays recorded and a later call resumes it.</param>
     /// <returns>The complete deployment, as written to the manifest.</returns>
@@ -143,7 +143,7 @@ public sealed class TcrDeployer
     /// <exception cref="DeploymentMismatchException">The manifest does not match the chain, configuration or account; nothing was sent.</exception>
     /// <exception cref="DeploymentConfigException">The existing token is not an ERC20Votes token; nothing was sent.</exception>
     /// <exception cref="DeploymentException">A constructor reverted, the node refused a transaction, or a receipt did not come in time.</exception>
-    public async Task<DeploymentRecord> DeployAsync(PrivateKey deployer, IProgress<DeploymentProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<DeploymentRecord> DeployAsync(IAccountSigner deployer, IProgress<DeploymentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deployer);
         await CheckChainAsync(cancellationToken).ConfigureAwait(false);
@@ -461,7 +461,7 @@ public sealed class TcrDeployer
     }
 
     private async Task<(Deployed Deployed, DeploymentRecord Record)> SendStepAsync(
-        DeploymentRecord record, DeploymentStep step, byte[] data, PrivateKey deployer, IProgress<DeploymentProgress>? progress, CancellationToken cancellationToken)
+        DeploymentRecord record, DeploymentStep step, byte[] data, IAccountSigner deployer, IProgress<DeploymentProgress>? progress, CancellationToken cancellationToken)
     {
         var name = ContractName(step);
         progress?.Report(new DeploymentProgress(DeploymentProgressKind.Started, step, name));
@@ -477,15 +477,17 @@ public sealed class TcrDeployer
 
         var (_, tip, maxFee) = await GetFeesAsync(cancellationToken).ConfigureAwait(false);
         var nonce = await _client.GetTransactionCountAsync(deployer.Address, BlockTag.Pending, cancellationToken).ConfigureAwait(false);
-        var signed = new Eip1559Transaction
-        {
-            ChainId = _network.ChainId,
-            Nonce = nonce,
-            GasLimit = checked(estimate + (estimate * (ulong)_options.GasMarginPercent / 100)),
-            MaxFeePerGas = maxFee,
-            MaxPriorityFeePerGas = tip,
-            Data = data,
-        }.Sign(deployer);
+        var signed = await deployer.SignAsync(
+            new Eip1559Transaction
+            {
+                ChainId = _network.ChainId,
+                Nonce = nonce,
+                GasLimit = checked(estimate + (estimate * (ulong)_options.GasMarginPercent / 100)),
+                MaxFeePerGas = maxFee,
+                MaxPriorityFeePerGas = tip,
+                Data = data,
+            },
+            cancellationToken).ConfigureAwait(false);
         var address = ContractCode.CreateAddress(deployer.Address, nonce);
         var pending = new PendingDeployment(step, nonce, signed.Hash, address, signed.ToHex());
 

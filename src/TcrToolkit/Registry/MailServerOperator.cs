@@ -208,7 +208,7 @@ public sealed class MailServerOperator
             await token.DOMAINSEPARATORAsync(cancellationToken: cancellationToken).ConfigureAwait(false),
             await token.NoncesAsync(_account.Address, cancellationToken: cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
         var structHash = Eip712.HashStruct(PermitType, [_account.Address.ToBytes32(), spender.ToBytes32(), value.ToBytes32(), nonce.ToBytes32(), deadline.ToBytes32()]);
-        return _account.Key.Sign(Eip712.GetSigningHash(separator, structHash));
+        return await _account.Signer.SignTypedDataCheckedAsync(separator, structHash, cancellationToken).ConfigureAwait(false);
     }
 
     private static readonly Bytes32 PermitType = Eip712.HashType("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");

@@ -288,7 +288,7 @@ public sealed class LifecycleTests(RegistryChainFixture fixture) : ServiceTest(f
         var restored = TempPath("restored.db");
         VoterVault(voter).Dispose();
         File.Copy(path, restored);
-        var key = VoterAccount(voter).Key;
+        var key = VoterAccount(voter).Signer;
         var freshConnection = await ConnectAsync();
         var again = new TcrVoter(freshConnection.Account(key), OpenVault(restored));
         await Chain.IncreaseTimeAsync(Stage);

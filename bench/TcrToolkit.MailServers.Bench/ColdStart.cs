@@ -15,7 +15,7 @@ namespace TcrToolkit.MailServers.Bench;
 /// (<see cref="MailServerHost"/>) whose node ids are the trust. Each trial starts a fresh client (new key, empty table,
 /// one bootnode) and stops the clock when the first trusted candidate's libp2p connection has passed the identity check.
 /// </summary>
-internal sealed class ColdStart : IAsyncDisposable
+internal sealed class ColdStart(int offlineListings) : IAsyncDisposable
 {
     private const int ChainsafeNodes = 10;
     private const int Decoys = 2;
@@ -34,6 +34,12 @@ internal sealed class ColdStart : IAsyncDisposable
     public async Task BuildAsync(TextWriter log, int seed)
     {
         var random = new Random(seed);
+        // Listed node ids whose servers are offline (in no table), listed before the online ones.
+        for (var i = 0; i < offlineListings; i++)
+        {
+            _trust.List(Key().PublicKey.NodeId);
+        }
+
         var all = new List<Enr>();
         var clock = Stopwatch.StartNew();
         _chainsafe = await ChainsafePeer.StartAsync();
@@ -92,6 +98,7 @@ internal sealed class ColdStart : IAsyncDisposable
             }
         }
 
+        var started = clock.Elapsed.TotalSeconds;
         // Chainsafe nodes learn a few of ours, then every node looks itself up and one random target to fill its table.
         foreach (var (index, _) in chainsafe)
         {
@@ -102,20 +109,35 @@ internal sealed class ColdStart : IAsyncDisposable
         }
 
         await Task.Delay(500);
+        var introduced = clock.Elapsed.TotalSeconds;
         for (var round = 0; round < 2; round++)
         {
             var discovery = _ours.Concat(_servers.Select(s => s.Discovery)).ToList();
             foreach (var batch in discovery.Chunk(6))
             {
-                await Task.WhenAll(batch.Select(n => n.LookupAsync(round == 0 ? n.NodeId : RandomTarget())));
+                await Task.WhenAll(batch.Select(async n =>
+                {
+                    var each = Stopwatch.StartNew();
+                    var found = await n.LookupAsync(round == 0 ? n.NodeId : RandomTarget());
+                    if (Environment.GetEnvironmentVariable("MS_BENCH_DIAG") is not null)
+                    {
+                        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    lookup round {round}: {each.Elapsed.TotalMilliseconds:F0} ms, {found.Count} found"));
+                    }
+                }));
             }
 
             foreach (var (index, record) in chainsafe)
             {
-                await _chainsafe.SendAsync("lookup", new { node = index, target = round == 0 ? record.NodeId.ToString() : RandomTarget().ToString() });
+                var each = Stopwatch.StartNew();
+                var answer = await _chainsafe.SendAsync("lookup", new { node = index, target = round == 0 ? record.NodeId.ToString() : RandomTarget().ToString() });
+                if (Environment.GetEnvironmentVariable("MS_BENCH_DIAG") is not null)
+                {
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    chainsafe lookup round {round}: {each.Elapsed.TotalMilliseconds:F0} ms, {answer["enrs"]!.AsArray().Count} found"));
+                }
             }
         }
 
+        var filled = clock.Elapsed.TotalSeconds;
         var ourTables = new List<int>();
         foreach (var node in _ours.Concat(_servers.Select(s => s.Discovery)))
         {
@@ -129,7 +151,8 @@ internal sealed class ColdStart : IAsyncDisposable
         }
 
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"network: {ChainsafeNodes} chainsafe + {plain} ours + {Decoys} unlisted store-capable (ours) + {MailServers} mail servers = {NetworkSize} nodes, built in {clock.Elapsed.TotalSeconds:F1} s; " +
+            $"network: {ChainsafeNodes} chainsafe + {plain} ours + {Decoys} unlisted store-capable (ours) + {MailServers} mail servers = {NetworkSize} nodes, built in {clock.Elapsed.TotalSeconds:F1} s " +
+            $"(started {started:F1} s, chainsafe introduced {introduced - started:F1} s, table-filling lookups {filled - introduced:F1} s); " +
             $"table sizes: ours avg {ourTables.Average():F1} (min {ourTables.Min()}), chainsafe avg {theirTables.Average():F1} (min {theirTables.Min()})"));
     }
 
@@ -158,9 +181,12 @@ internal sealed class ColdStart : IAsyncDisposable
             }
         };
 
-        var feeding = mode == "registry"
-            ? discovery.ResolveListedAsync(stop.Token)
-            : discovery.RandomWalkAsync(stop.Token);
+        var feeding = mode switch
+        {
+            "registry" => discovery.ResolveListedAsync(stop.Token),
+            "registry-sequential" => ResolveOneByOneAsync(node, discovery, stop.Token),
+            _ => discovery.RandomWalkAsync(stop.Token),
+        };
         MailServerCandidate? first = null;
         try
         {
@@ -193,6 +219,18 @@ internal sealed class ColdStart : IAsyncDisposable
             catch (Exception error) when (error is not OutOfMemoryException)
             {
                 // Another candidate may still verify; the trial's timeout bounds the wait.
+            }
+        }
+    }
+
+    /// <summary>ResolveListedAsync as it was before it resolved several listings at once: one after another.</summary>
+    private async Task ResolveOneByOneAsync(Discv5Node node, MailServerDiscovery discovery, CancellationToken cancellationToken)
+    {
+        foreach (var nodeId in _trust.TrustedNodeIds)
+        {
+            if (await node.ResolveAsync(nodeId, cancellationToken) is { } record)
+            {
+                discovery.Offer(record, CandidateSource.RegistryLookup);
             }
         }
     }
@@ -242,10 +280,10 @@ internal sealed class ColdStart : IAsyncDisposable
     }
 }
 
-/// <summary>The trust for the bench: the fixed set of the three mail servers' node ids (no chain is measured here).</summary>
+/// <summary>The trust for the bench: a fixed list of node ids, in the order listed (no chain is measured here).</summary>
 internal sealed class StaticTrust : IMailServerTrust
 {
-    private readonly HashSet<Bytes32> _listed = [];
+    private readonly List<Bytes32> _listed = [];
 
     public event EventHandler<TrustWithdrawnEventArgs>? TrustWithdrawn
     {
@@ -257,5 +295,11 @@ internal sealed class StaticTrust : IMailServerTrust
 
     public bool IsTrusted(Bytes32 nodeId) => _listed.Contains(nodeId);
 
-    public void List(Bytes32 nodeId) => _listed.Add(nodeId);
+    public void List(Bytes32 nodeId)
+    {
+        if (!_listed.Contains(nodeId))
+        {
+            _listed.Add(nodeId);
+        }
+    }
 }

@@ -4,14 +4,16 @@ using BenchmarkDotNet.Running;
 using TcrToolkit.MailServers.Bench;
 using TcrToolkit.MailServers.History;
 
-// Modes: `coldstart [trials per mode = 20] [seed = 1]`, `merge-memory [messages per server = 1000000]`,
+// Modes: `coldstart [trials per mode = 20] [seed = 1] [offline listings = 0] [registry,walk]`, `merge-memory [messages per server = 1000000]`,
 // `end-to-end [messages per server = 20000]`; anything else goes to BenchmarkDotNet (e.g. `--filter '*Merge*'`).
 var invariant = CultureInfo.InvariantCulture;
 if (args is ["coldstart", ..])
 {
     var trials = args.Length > 1 ? int.Parse(args[1], invariant) : 20;
     var seed = args.Length > 2 ? int.Parse(args[2], invariant) : 1;
-    await using var network = new ColdStart();
+    var offline = args.Length > 3 ? int.Parse(args[3], invariant) : 0;
+    var modes = args.Length > 4 ? args[4].Split(',') : ["registry", "walk"];
+    await using var network = new ColdStart(offline);
     await network.BuildAsync(Console.Out, seed);
     var random = new Random(seed);
     var results = new List<ColdStart.Trial>();
@@ -19,7 +21,7 @@ if (args is ["coldstart", ..])
     {
         // Interleaved, alternating which mode goes first; both modes of one pair use the same bootnode.
         var pairSeed = random.Next();
-        foreach (var mode in i % 2 == 0 ? new[] { "registry", "walk" } : ["walk", "registry"])
+        foreach (var mode in i % 2 == 0 ? modes : Enumerable.Reverse(modes))
         {
             var trial = await network.RunAsync(mode, i, new Random(pairSeed), TimeSpan.FromSeconds(30));
             results.Add(trial);
@@ -32,15 +34,20 @@ if (args is ["coldstart", ..])
     Console.WriteLine();
     Console.WriteLine("| source | trials | found | candidate median | candidate p90 | verified median | verified p90 | verified max |");
     Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    foreach (var mode in new[] { "registry", "walk" })
+    foreach (var mode in modes)
     {
         var mine = results.Where(r => r.Mode == mode).ToList();
+        if (mine.Count == 0)
+        {
+            continue;
+        }
+
         var found = mine.Where(r => r.Found).ToList();
         var candidate = found.Select(r => r.CandidateMs).ToList();
         // A trial that found nothing counts as its timeout, so the percentiles never flatter a failing mode.
         var verified = mine.Select(r => r.VerifiedMs).ToList();
         Console.WriteLine(string.Create(invariant,
-            $"| {(mode == "registry" ? "registry-directed (ResolveListedAsync)" : "random walk (RandomWalkAsync)")} | {mine.Count} | {found.Count} | " +
+            $"| {Describe(mode)} | {mine.Count} | {found.Count} | " +
             $"{Percentile(candidate, 0.5):F0} ms | {Percentile(candidate, 0.9):F0} ms | {Percentile(verified, 0.5):F0} ms | {Percentile(verified, 0.9):F0} ms | {verified.Max():F0} ms |"));
     }
 
@@ -84,6 +91,13 @@ if (args is ["end-to-end", ..])
 
 BenchmarkSwitcher.FromAssembly(typeof(MergeBenchmarks).Assembly).Run(args);
 return 0;
+
+static string Describe(string mode) => mode switch
+{
+    "registry" => "registry-directed (ResolveListedAsync)",
+    "registry-sequential" => "registry-directed, one listing after another (the former ResolveListedAsync)",
+    _ => "random walk (RandomWalkAsync)",
+};
 
 static double Percentile(List<double> values, double p)
 {

@@ -27,7 +27,14 @@ public sealed class MailServerDiscoveryTests
                 servers.Add(await Discv5Node.StartAsync(options));
             }
 
+            // Server 1 learns server 0 from its bootnode ping; wait for it so the lookups have a network to walk.
+            for (var wait = 0; wait < 100 && (await servers[1].GetTableAsync()).All(r => r.NodeId != servers[0].NodeId); wait++)
+            {
+                await Task.Delay(50);
+            }
+
             var clientOptions = new Discv5Options { PrivateKey = keys[4] };
+            clientOptions.Bootnodes.Add(servers[0].LocalEnr);
             clientOptions.Bootnodes.Add(servers[1].LocalEnr);
             await using var client = await Discv5Node.StartAsync(clientOptions);
             var trust = new FakeTrust();

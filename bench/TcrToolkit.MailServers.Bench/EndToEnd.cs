@@ -84,7 +84,7 @@ internal static class EndToEnd
             times.Sort();
             var median = times[times.Count / 2];
             output.WriteLine(string.Create(invariant,
-                $"end-to-end median of 3 warm fetches: {median:F0} ms for {perServer * 3:N0} messages received = {perServer * 3 / (median / 1000):F0} messages/s ({unique / (median / 1000):F0} unique/s)"));
+                $"end-to-end median of 3 warm fetches: {median:F0} ms for {assignment.Sum(a => a.Count):N0} messages received = {assignment.Sum(a => a.Count) / (median / 1000):F0} messages/s ({unique / (median / 1000):F0} unique/s)"));
             await host.DisposeAsync();
         }
         finally

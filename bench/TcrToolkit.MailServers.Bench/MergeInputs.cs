@@ -10,7 +10,7 @@ namespace TcrToolkit.MailServers.Bench;
 /// <summary>
 /// Three servers' answers to one history query with 30% duplicates: of all the messages the three return, 30% are
 /// copies of a message another server returned too. Each server returns <c>perServer</c> messages: 70% that only it
-/// has and 30% that one other server also has. Messages are real Waku messages with their deterministic hashes;
+/// has and, on average, 30% that one other server also has (copies go to a random other server). Messages are real Waku messages with their deterministic hashes;
 /// timestamps are 1 ms apart with ties (pairs share one), so the hash tie-break is exercised.
 /// </summary>
 internal static class MergeInputs
@@ -48,9 +48,11 @@ internal static class MergeInputs
             holders[i % servers].Add(i);
         }
 
+        var own = holders.Select(h => h.ToArray()).ToArray();
         for (var home = 0; home < servers; home++)
         {
-            var candidates = holders[home].ToArray();
+            // Copies come from the home server's own messages only, so no server ever holds a message twice.
+            var candidates = own[home];
             random.Shuffle(candidates);
             foreach (var i in candidates.Take(copiesPerServer))
             {

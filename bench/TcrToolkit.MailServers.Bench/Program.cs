@@ -4,9 +4,15 @@ using BenchmarkDotNet.Running;
 using TcrToolkit.MailServers.Bench;
 using TcrToolkit.MailServers.History;
 
-// Modes: `coldstart [trials per mode = 20] [seed = 1] [offline listings = 0] [registry,walk]`, `merge-memory [messages per server = 1000000]`,
+// Modes: `eviction [samples per mode = 20] [poll ms = 500]` (run by bench/mailservers-eviction.sh), `coldstart [trials per mode = 20] [seed = 1] [offline listings = 0] [registry,walk]`, `merge-memory [messages per server = 1000000]`,
 // `end-to-end [messages per server = 20000]`; anything else goes to BenchmarkDotNet (e.g. `--filter '*Merge*'`).
 var invariant = CultureInfo.InvariantCulture;
+if (args is ["eviction", .. var evictionArgs])
+{
+    await Eviction.RunAsync(evictionArgs);
+    return 0;
+}
+
 if (args is ["coldstart", ..])
 {
     var trials = args.Length > 1 ? int.Parse(args[1], invariant) : 20;

@@ -30,6 +30,12 @@ namespace TcrToolkit.CodeGen
     {
         public const string Namespace = "TcrToolkit.Generated";
 
+        /// <summary>The folder, under the output folder, of the Nethereum-style bindings and their own project.</summary>
+        public const string NethereumFolder = "Nethereum";
+
+        /// <summary>The root namespace of the Nethereum-style bindings (<c>…Nethereum.Name</c> and <c>…Nethereum.Name.ContractDefinition</c>).</summary>
+        public const string NethereumNamespace = "TcrToolkit.Generated.Nethereum";
+
         public static IReadOnlyList<GeneratedFile> Files(IReadOnlyList<ContractSource> contracts)
         {
             var files = new List<GeneratedFile>
@@ -41,6 +47,12 @@ namespace TcrToolkit.CodeGen
                         <RootNamespace>TcrToolkit.Generated</RootNamespace>
                         <Description>Typed C# bindings of the TcrToolkit contracts, generated from their compiled artifacts.</Description>
                       </PropertyGroup>
+                      <ItemGroup>
+                        <!-- The Nethereum-style bindings are their own project (the core keeps no Nethereum dependency). -->
+                        <Compile Remove="Nethereum/**" />
+                        <None Remove="Nethereum/**" />
+                        <EmbeddedResource Remove="Nethereum/**" />
+                      </ItemGroup>
                       <ItemGroup>
                         <ProjectReference Include="..\src\TcrToolkit.Ethereum\TcrToolkit.Ethereum.csproj" />
                       </ItemGroup>
@@ -56,11 +68,36 @@ namespace TcrToolkit.CodeGen
 
                     Contracts: {string.Join(", ", contracts.Select(c => c.Name))}.
 
+                    `Nethereum/` holds a second output for teams that use Nethereum: per contract, the classes Nethereum.Generators
+                    would write (deployment message, function messages, output, event and error DTOs, struct classes and a
+                    `ContractWeb3ServiceBase` service), in their own project `Nethereum/TcrToolkit.Generated.Nethereum.csproj`.
+
+                    """),
+                new(NethereumFolder + "/TcrToolkit.Generated.Nethereum.csproj", """
+                    <Project Sdk="Microsoft.NET.Sdk">
+                      <!-- Written by src/TcrToolkit.CodeGen (scripts/generate); do not edit. -->
+                      <PropertyGroup>
+                        <RootNamespace>TcrToolkit.Generated.Nethereum</RootNamespace>
+                        <Description>Nethereum-style bindings of the TcrToolkit contracts (the classes Nethereum.Generators writes), generated from their compiled artifacts.</Description>
+                      </PropertyGroup>
+                      <ItemGroup>
+                        <PackageReference Include="Nethereum.Web3" />
+                        <!-- Nethereum asks for an old Newtonsoft.Json; the pinned one has no known advisories. -->
+                        <PackageReference Include="Newtonsoft.Json" />
+                      </ItemGroup>
+                    </Project>
+
                     """),
             };
             foreach (var contract in contracts)
             {
                 files.AddRange(BindingGenerator.Generate(contract, Namespace));
+            }
+
+            foreach (var contract in contracts)
+            {
+                files.AddRange(NethereumGenerator.Generate(contract, NethereumNamespace)
+                    .Select(f => f with { Path = NethereumFolder + "/" + f.Path }));
             }
 
             return files;
@@ -85,9 +122,13 @@ namespace TcrToolkit.CodeGen
                 File.WriteAllText(path, file.Content.Replace("\r\n", "\n", StringComparison.Ordinal), new UTF8Encoding(false));
             }
 
-            foreach (var empty in Directory.EnumerateDirectories(directory).Where(d => !Directory.EnumerateFileSystemEntries(d).Any()).ToList())
+            // Deepest first, so that a folder left empty by its emptied subfolders goes too (a removed contract's Nethereum/Name/).
+            foreach (var folder in Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).ToList())
             {
-                Directory.Delete(empty);
+                if (!Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    Directory.Delete(folder);
+                }
             }
 
             return files.Count;

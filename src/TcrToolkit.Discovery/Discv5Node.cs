@@ -771,8 +771,9 @@ public sealed class Discv5Node : IAsyncDisposable
                 if (TakeResponse(session, pong, out var pingRequest))
                 {
                     Answered(session);
-                    pingRequest.Completion.TrySetResult(pong);
+                    // Vote first, so a caller of PingAsync sees the record the PONG led to.
                     VoteEndpoint(session.Key.NodeId, new IPEndPoint(pong.RecipientIp, pong.RecipientPort));
+                    pingRequest.Completion.TrySetResult(pong);
                     if (pong.EnrSeq > session.Record.Sequence)
                     {
                         _ = RefreshRecordAsync(session.Record);

@@ -159,6 +159,23 @@ public sealed class WireVectorTests
     }
 
     [Fact]
+    public void Ecdh_RandomKeyPairs_AgreeOnTheCompressedSharedPoint()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            using var a = PrivateKey.Generate();
+            using var b = PrivateKey.Generate();
+
+            var ab = V4Crypto.Ecdh(b.PublicKey, a);
+            var ba = V4Crypto.Ecdh(a.PublicKey, b);
+
+            ab.Should().Equal(ba);
+            ab.Should().HaveCount(33);
+            ab[0].Should().BeOneOf((byte)2, (byte)3);
+        }
+    }
+
+    [Fact]
     public void KeyDerivation_MatchesVector()
     {
         using var ephemeral = PrivateKey.ParseHex("0xfb757dc581730490a1d7a00deea65e9b1936924caaea8f44d476014856b68736");

@@ -54,8 +54,10 @@ public sealed class JsWakuInteropTests
         result.GetProperty("topicB").EnumerateArray().Select(e => e.GetString()).Should().Equal(storedB.Select(Payload));
 
         var range = result.GetProperty("timeRange");
-        var start = range.GetProperty("start").GetInt64() * 1_000_000L;
-        var end = range.GetProperty("end").GetInt64() * 1_000_000L;
+        // The bounds as js-waku sent them: it converts milliseconds to nanoseconds in floating point, so a bound can sit
+        // up to 128 ns off the message timestamp it was taken from.
+        var start = long.Parse(range.GetProperty("startNs").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var end = long.Parse(range.GetProperty("endNs").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         result.GetProperty("inRange").EnumerateArray().Select(e => e.GetString())
             .Should().Equal(storedA.Where(m => m.Timestamp >= start && m.Timestamp < end).Select(Payload)).And.NotBeEmpty();
 

@@ -1,8 +1,4 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Asn1.X9;
-using Org.BouncyCastle.Crypto.EC;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
 using TcrToolkit.Ethereum;
 
 namespace TcrToolkit.Discovery;
@@ -10,13 +6,11 @@ namespace TcrToolkit.Discovery;
 /// <summary>
 /// The "v4" identity scheme's primitives that the Ethereum key types do not expose: 64-byte r || s signatures (RFC 6979,
 /// low-S, through <see cref="PrivateKey.Sign(ReadOnlySpan{byte})"/>) and ECDH returning the 33-byte compressed shared
-/// point, as discv5 requires. The ECDH lives here on BouncyCastle so the key types' backend can change underneath.
+/// point, as discv5 requires (<see cref="PrivateKey.SharedSecretCompressed(PublicKey)"/>, libsecp256k1).
 /// </summary>
 internal static class V4Crypto
 {
     public const int SignatureSize = 64;
-
-    private static readonly X9ECParameters Curve = CustomNamedCurves.GetByName("secp256k1");
 
     /// <summary>Signs a 32-byte hash and writes r || s.</summary>
     public static void Sign(PrivateKey key, ReadOnlySpan<byte> hash, Span<byte> destination)
@@ -49,22 +43,8 @@ internal static class V4Crypto
         return key.Verify(hash, parsed);
     }
 
-    /// <summary>ECDH: the compressed encoding (33 bytes) of secret × public point.</summary>
-    public static byte[] Ecdh(PublicKey publicKey, PrivateKey privateKey)
-    {
-        Span<byte> secret = stackalloc byte[32];
-        privateKey.ExportSecret(secret);
-        try
-        {
-            var d = new BigInteger(1, secret);
-            var point = Curve.Curve.DecodePoint(publicKey.ToCompressedBytes());
-            return point.Multiply(d).Normalize().GetEncoded(true);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(secret);
-        }
-    }
+    /// <summary>ECDH: the compressed encoding (33 bytes) of secret × public point (libsecp256k1, constant time).</summary>
+    public static byte[] Ecdh(PublicKey publicKey, PrivateKey privateKey) => privateKey.SharedSecretCompressed(publicKey);
 
     /// <summary>AES-128-CTR over <paramref name="data"/> in place, counter starting at the 16-byte big-endian <paramref name="iv"/>.</summary>
     public static void AesCtr(Aes aes, ReadOnlySpan<byte> iv, Span<byte> data)

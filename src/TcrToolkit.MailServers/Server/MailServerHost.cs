@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using TcrToolkit.Discovery;
 using TcrToolkit.Ethereum;
 using TcrToolkit.Libp2p;
@@ -28,6 +29,14 @@ public sealed record MailServerHealth(long StoredMessages, int PeersServed, long
 /// </summary>
 public sealed class MailServerHost : IAsyncDisposable
 {
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> every host publishes on: <c>tcr.mailserver.queries</c>
+    /// and <c>tcr.mailserver.pushes</c> (counters, tagged with the server's node id), <c>tcr.mailserver.peers_served</c>,
+    /// <c>tcr.mailserver.connections</c> and <c>tcr.mailserver.stored_messages</c> (gauges; the stored count as of the
+    /// last retention run or health read).
+    /// </summary>
+    public const string MeterName = "TcrToolkit.MailServers.Server";
+
     private readonly MailServerHostOptions _options;
     private readonly PrivateKey _key;
     private readonly IMessageStore _store;
@@ -38,8 +47,13 @@ public sealed class MailServerHost : IAsyncDisposable
     private readonly Task _retention;
     private readonly ConcurrentDictionary<string, byte> _peers = new();
     private readonly ConcurrentQueue<long> _recentQueries = new();
+    private readonly Meter _meter;
+    private readonly Counter<long> _queryCounter;
+    private readonly Counter<long> _pushCounter;
+    private readonly KeyValuePair<string, object?> _nodeTag;
     private long _queries;
     private long _pushes;
+    private long _storedMessages;
 
     private MailServerHost(MailServerHostOptions options, PrivateKey key, IMessageStore store, Libp2pHost libp2p, Discv5Node discovery, TimeProvider time)
     {
@@ -49,6 +63,13 @@ public sealed class MailServerHost : IAsyncDisposable
         _libp2p = libp2p;
         _discovery = discovery;
         _time = time;
+        _nodeTag = new KeyValuePair<string, object?>("node_id", discovery.NodeId.ToString());
+        _meter = new Meter(MeterName);
+        _queryCounter = _meter.CreateCounter<long>("tcr.mailserver.queries", "{query}", "Store queries answered.");
+        _pushCounter = _meter.CreateCounter<long>("tcr.mailserver.pushes", "{push}", "LightPush requests answered.");
+        _meter.CreateObservableGauge("tcr.mailserver.peers_served", () => new Measurement<int>(_peers.Count, _nodeTag), "{peer}", "Distinct peers served since start.");
+        _meter.CreateObservableGauge("tcr.mailserver.connections", () => new Measurement<int>(_libp2p.Connections.Count, _nodeTag), "{connection}", "Open libp2p connections.");
+        _meter.CreateObservableGauge("tcr.mailserver.stored_messages", () => new Measurement<long>(Interlocked.Read(ref _storedMessages), _nodeTag), "{message}", "Messages in the store.");
         _retention = Task.Run(() => RunRetentionAsync(_stopping.Token));
     }
 
@@ -132,6 +153,7 @@ public sealed class MailServerHost : IAsyncDisposable
     public async Task<MailServerHealth> GetHealthAsync(CancellationToken cancellationToken = default)
     {
         var stored = await _store.CountAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _storedMessages, stored);
         var table = await _discovery.GetTableAsync(cancellationToken).ConfigureAwait(false);
         var minuteAgo = _time.GetTimestamp() - _time.TimestampFrequency * 60;
         var recent = _recentQueries.Count(t => t >= minuteAgo);
@@ -154,6 +176,7 @@ public sealed class MailServerHost : IAsyncDisposable
         await _discovery.DisposeAsync().ConfigureAwait(false);
         await _libp2p.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
+        _meter.Dispose();
         _stopping.Dispose();
     }
 
@@ -181,6 +204,7 @@ public sealed class MailServerHost : IAsyncDisposable
         if (query)
         {
             Interlocked.Increment(ref _queries);
+            _queryCounter.Add(1, _nodeTag);
             var now = _time.GetTimestamp();
             _recentQueries.Enqueue(now);
             while (_recentQueries.TryPeek(out var oldest) && oldest < now - _time.TimestampFrequency * 60)
@@ -191,6 +215,7 @@ public sealed class MailServerHost : IAsyncDisposable
         else
         {
             Interlocked.Increment(ref _pushes);
+            _pushCounter.Add(1, _nodeTag);
         }
     }
 
@@ -202,6 +227,7 @@ public sealed class MailServerHost : IAsyncDisposable
             try
             {
                 await _store.ApplyRetentionAsync(_options.Retention, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                Interlocked.Exchange(ref _storedMessages, await _store.CountAsync(cancellationToken).ConfigureAwait(false));
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {

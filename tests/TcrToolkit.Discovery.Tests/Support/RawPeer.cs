@@ -70,41 +70,54 @@ internal sealed class RawPeer : IDisposable
                 _writeKey ?? RandomNumberGenerator.GetBytes(16), MessageCodec.Encode(message), PacketCodec.DefaultProtocolId, out _);
         }
 
+        LastWritten = packet;
         WriteRaw(socket, packet);
     }
 
     public void WriteRaw(int socket, byte[] packet) => Sockets[socket].SendTo(packet, _remote.UdpEndPoint!);
 
     /// <summary>Reads one packet: a WHOAREYOU (returned as the packet) or a message (decrypted); null on timeout.</summary>
-    public object? Read(int socket, int timeoutMs = 3000)
+    public object? Read(int socket, int timeoutMs = 3000) => ReadRaw(socket, timeoutMs) is { } datagram ? Decode(datagram) : null;
+
+    /// <summary>Decodes a received datagram: a WHOAREYOU packet, a decrypted message, or the rejection reason.</summary>
+    public object Decode(byte[] datagram)
+    {
+        if (!PacketCodec.TryDecode(datagram, _masking, PacketCodec.DefaultProtocolId, out var packet, out var reason))
+        {
+            return reason;
+        }
+
+        if (packet!.Flag == PacketFlag.WhoAreYou)
+        {
+            return packet;
+        }
+
+        if (_readKey is null || !PacketCodec.TryDecryptMessage(packet, _readKey, out var plaintext))
+        {
+            return "undecryptable";
+        }
+
+        return MessageCodec.TryDecode(plaintext, out var message, out reason) ? message! : reason;
+    }
+
+    /// <summary>Reads one datagram as received (no decoding); null on timeout.</summary>
+    public byte[]? ReadRaw(int socket, int timeoutMs = 3000)
     {
         var buffer = new byte[1500];
         Sockets[socket].ReceiveTimeout = timeoutMs;
         try
         {
             var n = Sockets[socket].Receive(buffer);
-            if (!PacketCodec.TryDecode(buffer.AsSpan(0, n), _masking, PacketCodec.DefaultProtocolId, out var packet, out var reason))
-            {
-                return reason;
-            }
-
-            if (packet!.Flag == PacketFlag.WhoAreYou)
-            {
-                return packet;
-            }
-
-            if (_readKey is null || !PacketCodec.TryDecryptMessage(packet, _readKey, out var plaintext))
-            {
-                return "undecryptable";
-            }
-
-            return MessageCodec.TryDecode(plaintext, out var message, out reason) ? message : reason;
+            return buffer[..n];
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut || ex.SocketErrorCode == SocketError.WouldBlock)
         {
             return null;
         }
     }
+
+    /// <summary>The last packet <see cref="Write"/> sent, for replays.</summary>
+    public byte[]? LastWritten { get; private set; }
 
     /// <summary>Request/response with the handshake done on demand, as v5test's reqresp.</summary>
     public object? RequestResponse(int socket, DiscoveryMessage message)

@@ -19,6 +19,10 @@ internal sealed class TestNodes : IAsyncDisposable
             BindEndPoint = new IPEndPoint(IPAddress.Parse(ip), 0),
             LivenessCheckInterval = Timeout.InfiniteTimeSpan,
             RefreshInterval = Timeout.InfiniteTimeSpan,
+
+            // Every peer in these tests is alive, so a timeout only ever means a loaded machine: wait long. Tests of the
+            // timeout itself set their own, on a FakeTimeProvider.
+            RequestTimeout = TimeSpan.FromSeconds(10),
         };
         configure?.Invoke(options);
         var node = await Discv5Node.StartAsync(options);

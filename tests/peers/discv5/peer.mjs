@@ -3,7 +3,7 @@
 // Every node answers TALKREQ on any protocol with "chainsafe:" + the request (chainsafe has no default answer).
 import { createSocket } from "node:dgram";
 import { createInterface } from "node:readline";
-import { Discv5 } from "@chainsafe/discv5";
+import { Discv5, Lookup } from "@chainsafe/discv5";
 import { ENR, SignableENR } from "@chainsafe/enr";
 import { generateKeyPair } from "@libp2p/crypto/keys";
 import { multiaddr } from "@multiformats/multiaddr";
@@ -33,7 +33,7 @@ async function startNode() {
     enr,
     privateKey,
     bindAddrs: { ip4: multiaddr(`/ip4/127.0.0.1/udp/${port}`) },
-    config: { enrUpdate: false, requestTimeout: 1000, lookupTimeout: 5000 },
+    config: { enrUpdate: false, requestTimeout: 1000, lookupTimeout: 10000 },
   });
   discv5.on("talkReqReceived", (nodeAddr, _enr, message) => {
     const answer = Buffer.concat([Buffer.from("chainsafe:"), Buffer.from(message.request)]);
@@ -66,9 +66,26 @@ const commands = {
     const response = await nodes[node].sendTalkReq(ENR.decodeTxt(enr), fromHex(payload), protocol);
     return { payload: hex(response) };
   },
+  // chainsafe 11.0.0's lookup result is not the closest nodes: Lookup.closestPeersByDistance sorts with
+  // (a, b) => (b - a ? -1 : 1), which V8 turns into "newest inserted first", and its finish counter never counts, so a
+  // lookup walks every node it hears of and returns the 16 that answered last. So this command reports both its result
+  // (enrs) and every verified record the walk received in NODES replies (met): "the lookup found X" means X is in met.
   async lookup({ node, target }) {
-    const records = await nodes[node].findNode(target.replace(/^0x/, ""));
-    return { enrs: records.map((r) => r.encodeTxt()) };
+    const met = new Map();
+    const onDiscovered = (enr) => met.set(enr.nodeId, enr);
+    nodes[node].on("discovered", onDiscovered);
+    try {
+      const records = await nodes[node].findNode(target.replace(/^0x/, ""));
+      return { enrs: records.map((r) => r.encodeTxt()), met: [...met.values()].map((r) => r.encodeTxt()) };
+    } finally {
+      nodes[node].off("discovered", onDiscovered);
+    }
+  },
+  // Shows chainsafe's lookup ordering on its own: seeds in the given order, result order of closestPeersByDistance.
+  async lookupOrder({ target, seeds }) {
+    const lookup = new Lookup({ lookupNumResults: 16, lookupParallelism: 3, lookupTimeout: 1000, lookupRequestLimit: 3 },
+      target.replace(/^0x/, ""), seeds.map((s) => s.replace(/^0x/, "")));
+    return { order: lookup.closestPeersByDistance().map((p) => p.nodeId) };
   },
   async table({ node }) {
     return { enrs: nodes[node].kadValues().map((r) => r.encodeTxt()) };

@@ -54,7 +54,10 @@ try {
   const all = forwardPages.flat();
   const start = all[2].timestamp;
   const end = all[Math.min(all.length - 1, 7)].timestamp;
-  result.timeRange = { start: start.getTime(), end: end.getTime() };
+  // js-waku puts the bounds on the wire as BigInt(ms * 1e6) computed in float64 (@waku/core store/rpc.js), which can
+  // round a bound by up to 128 ns away from the message's own timestamp: report the exact nanoseconds it sends.
+  const wire = (date) => String(BigInt(date.getTime() * 1_000_000));
+  result.timeRange = { start: start.getTime(), end: end.getTime(), startNs: wire(start), endNs: wire(end) };
   result.inRange = (await collect([decoders.a], { paginationForward: true, timeStart: start, timeEnd: end })).flat().map(text);
 
   const wanted = [all[1], all[4]];

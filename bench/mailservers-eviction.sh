@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build bench/TcrToolkit.MailServers.Bench -c Release --nologo -v q
-exec dotnet bench/TcrToolkit.MailServers.Bench/bin/Release/net10.0/TcrToolkit.MailServers.Bench.dll "$@"
+exec dotnet bench/TcrToolkit.MailServers.Bench/bin/Release/net10.0/TcrToolkit.MailServers.Bench.dll eviction "$@"

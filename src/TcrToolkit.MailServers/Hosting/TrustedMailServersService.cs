@@ -144,7 +144,7 @@ public sealed class TrustedMailServersService : BackgroundService
 
         await using var node = await Discv5Node.StartAsync(discoveryOptions, stoppingToken).ConfigureAwait(false);
         DiscoveryNode = node;
-        var discovery = new MailServerDiscovery(node, _pool, _trust);
+        var discovery = new MailServerDiscovery(node, _pool, _trust, _time);
         MailServersLog.PoolStarted(_logger, node.NodeId.ToString(), node.LocalEndPoint.ToString(), _options.Bootnodes.Count, cached);
         _pool.ServerAdded += OnAdded;
         _pool.ServerEvicted += OnEvicted;

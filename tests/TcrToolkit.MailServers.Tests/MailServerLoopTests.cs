@@ -120,7 +120,15 @@ public sealed class MailServerLoopTests : IAsyncLifetime
 
         await client.PublishAsync(PubsubTopic, Message("counted"));
         await client.FetchHistoryAsync(PubsubTopic, [ContentTopic], DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddMinutes(1));
+        // The server counts an exchange once its side of the stream has finished, which can be just after the client
+        // has read the answer: wait for the counters (bounded) rather than read them at once.
         var health = await _servers[0].GetHealthAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((health.QueriesServed < 1 || health.PushesServed < 1) && !deadline.IsCancellationRequested)
+        {
+            await Task.Delay(20);
+            health = await _servers[0].GetHealthAsync();
+        }
 
         health.StoredMessages.Should().Be(1);
         health.PushesServed.Should().Be(1);

@@ -83,6 +83,27 @@ internal static class RpcRequestWriter
         }
     }
 
+    /// <summary>
+    /// Starts sending <paramref name="calls"/>: marks them sent, numbers them from <paramref name="nextId"/> and writes
+    /// the body; <c>null</c> when there is nothing to send. The method is named only for a single call (for messages).
+    /// </summary>
+    public static (ArrayBufferWriter<byte> Body, string? Method, TimeSpan Timeout)? Begin(IReadOnlyList<RpcCall> calls, ref long nextId, TimeSpan fallbackTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        if (calls.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var call in calls)
+        {
+            call.MarkSent();
+            call.Id = Interlocked.Increment(ref nextId);
+        }
+
+        return (WriteOrFail(calls), calls.Count == 1 ? calls[0].Method : null, TimeoutFor(calls, fallbackTimeout));
+    }
+
     public static TimeSpan TimeoutFor(IReadOnlyList<RpcCall> calls, TimeSpan fallback)
     {
         var timeout = TimeSpan.Zero;

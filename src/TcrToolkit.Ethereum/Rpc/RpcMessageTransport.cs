@@ -32,21 +32,11 @@ public abstract class RpcMessageTransport : IRpcTransport
     /// <inheritdoc/>
     public async Task SendAsync(IReadOnlyList<RpcCall> calls, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(calls);
-        if (calls.Count == 0)
+        if (RpcRequestWriter.Begin(calls, ref _nextId, _requestTimeout) is not (var body, var method, var timeout))
         {
             return;
         }
 
-        foreach (var call in calls)
-        {
-            call.MarkSent();
-            call.Id = Interlocked.Increment(ref _nextId);
-        }
-
-        var body = RpcRequestWriter.WriteOrFail(calls);
-        var method = calls.Count == 1 ? calls[0].Method : null;
-        var timeout = RpcRequestWriter.TimeoutFor(calls, _requestTimeout);
         using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         try

@@ -149,6 +149,19 @@ public sealed class MailServerHost : IAsyncDisposable
     public NodeProof SignNodeProof(ulong chainId, Address registry, Address applicant, UInt256 nonce, DateTimeOffset deadline) =>
         NodeProof.Sign(_key, chainId, registry, applicant, nonce, deadline);
 
+    /// <summary>
+    /// Signs the node key's consent to be listed by <paramref name="applicant"/> for <paramref name="connection"/>'s
+    /// registry, for the entry's current nonce, valid for <paramref name="validFor"/> (default one hour) from the chain's time.
+    /// </summary>
+    public Task<NodeProof> SignNodeProofAsync(TcrConnection connection, Address applicant, TimeSpan? validFor = null, CancellationToken cancellationToken = default) =>
+        MailServerOperator.CreateNodeProofAsync(connection, _key, applicant, validFor, cancellationToken);
+
+    /// <summary>The registry steps for this server from <paramref name="operatorAccount"/>: self-application, top-ups, exit.</summary>
+    public MailServerRegistration Registration(TcrAccount operatorAccount) => new(this, operatorAccount);
+
+    /// <summary>The node key, for the registration steps in this assembly.</summary>
+    internal PrivateKey NodeKey => _key;
+
     /// <summary>Counters and sizes an operator watches.</summary>
     public async Task<MailServerHealth> GetHealthAsync(CancellationToken cancellationToken = default)
     {
